@@ -1,0 +1,54 @@
+package org.deeprnn.model;
+
+/**
+ * The chapter's parameter formulas for an L-layer RNN language model, layer by layer
+ * (section "Parameters and cost per step"): a recurrent layer with n inputs and h units holds
+ * g (n h + h h + h) parameters, g = 1 for the plain RNN and 4 for the LSTM; the output layer holds h q + q.
+ */
+public record ParameterCount(CellType cell, int layers, int hiddenUnits, int inputSize, int outputSize) {
+
+    public ParameterCount {
+        DeepRnnBuilder.requirePositive("layers", layers, "a deep RNN has at least one recurrent layer");
+        DeepRnnBuilder.requirePositive("hiddenUnits", hiddenUnits, "every layer needs at least one unit");
+        DeepRnnBuilder.requirePositive("inputSize", inputSize, "the input is one-hot over a vocabulary");
+        DeepRnnBuilder.requirePositive("outputSize", outputSize, "the output is a distribution over a vocabulary");
+    }
+
+    /** Parameters of recurrent layer {@code l}, counted from 1 (its input is d wide for l = 1, h wide above). */
+    public long recurrentLayer(int l) {
+        if (l < 1 || l > layers) {
+            throw new IllegalArgumentException("Layer " + l + " does not exist: layers are numbered 1.." + layers);
+        }
+        long in = l == 1 ? inputSize : hiddenUnits;
+        long h = hiddenUnits;
+        return cell.weightBlocks() * (in * h + h * h + h);
+    }
+
+    /** Parameters of the output layer: W_hq (h x q) and b_q. */
+    public long outputLayer() {
+        return (long) hiddenUnits * outputSize + outputSize;
+    }
+
+    /** All parameters; equals {@code MultiLayerNetwork.numParams()} of the network the builder makes. */
+    public long total() {
+        long sum = outputLayer();
+        for (int l = 1; l <= layers; l++) {
+            sum += recurrentLayer(l);
+        }
+        return sum;
+    }
+
+    /**
+     * Multiply-adds per example and time step in the forward pass: the products with W_xh, W_hh of
+     * every layer and with W_hq. Grows as O(L h^2) with the depth.
+     */
+    public long multiplyAddsPerStep() {
+        long h = hiddenUnits;
+        long sum = h * outputSize;
+        for (int l = 1; l <= layers; l++) {
+            long in = l == 1 ? inputSize : h;
+            sum += cell.weightBlocks() * (in * h + h * h);
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,32 @@
+package org.deeprnn.train;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Gradient clipping as d2l does it (section "Training"): treat the gradients of all parameters
+ * as one vector g and, when its L2 norm exceeds theta, scale it to g * theta / ||g||. The
+ * direction is kept; only the step length is bounded. DL4J's own {@code GradientNormalization}
+ * options act per layer or per parameter type instead, which bounds each block separately.
+ */
+public final class GlobalNormClipping {
+    private GlobalNormClipping() {
+    }
+
+    /**
+     * Clips the flattened gradient of a whole network in place.
+     *
+     * @param gradient all gradients as one array (e.g. {@code net.gradient().gradient()})
+     * @param theta    the largest norm allowed, positive
+     * @return the norm before clipping
+     */
+    public static double clip(INDArray gradient, double theta) {
+        if (!(theta > 0) || Double.isInfinite(theta)) {
+            throw new IllegalArgumentException("The clipping threshold theta must be a positive finite number, got " + theta);
+        }
+        double norm = gradient.norm2Number().doubleValue();
+        if (norm > theta) {
+            gradient.muli(theta / norm);
+        }
+        return norm;
+    }
+}

@@ -1,0 +1,295 @@
+package org.deeprnn.train;
+
+import org.deeplearning4j.nn.api.Updater;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeprnn.data.SequenceIterator;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Trains a recurrent language model the way d2l does (section "Training"), on a DL4J
+ * {@link MultiLayerNetwork}:
+ * <ul>
+ *   <li>The learning rate means what d2l's means. DL4J's {@code RnnOutputLayer} sums the
+ *   cross-entropy over the time steps and averages it over the sequences of a minibatch, so its
+ *   gradient is {@code steps} times d2l's per-token mean. The trainer divides the summed
+ *   gradient by the number of predicted tokens instead, and hands the updater a minibatch size of 1.</li>
+ *   <li>Gradients are clipped by their global L2 norm over all parameters (d2l), after that
+ *   averaging and before the updater. Clipping that a layer configures through DL4J's
+ *   {@code GradientNormalization} (per layer or per parameter type) still runs inside the updater;
+ *   {@link #describe(MultiLayerNetwork)} says which ones are active.</li>
+ *   <li>The hidden state follows the sampling: with sequential partitioning, each batch starts from
+ *   the state the previous one ended with (detached: no gradient crosses the batch boundary);
+ *   with random sampling every batch starts from zero.</li>
+ * </ul>
+ */
+public final class Trainer {
+    private final int epochs;
+    private final Double learningRate;
+    private final double clipTheta;
+    private final PrintStream progress;
+    private final int printEvery;
+    private final List<EpochListener> listeners;
+
+    private Trainer(Builder b) {
+        this.epochs = b.epochs;
+        this.learningRate = b.learningRate;
+        this.clipTheta = b.clipTheta;
+        this.progress = b.progress;
+        this.printEvery = b.printEvery > 0 ? b.printEvery : Math.max(1, b.epochs / 10);
+        this.listeners = List.copyOf(b.listeners);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Trains on {@code train} for the configured number of epochs. */
+    public TrainingResult fit(MultiLayerNetwork net, DataSetIterator train) {
+        return fit(net, train, null);
+    }
+
+    /**
+     * Trains on {@code train} and, after every epoch, measures the perplexity on {@code validation}
+     * (may be null) with dropout off and the state starting from zero in every batch.
+     */
+    public TrainingResult fit(MultiLayerNetwork net, DataSetIterator train, DataSetIterator validation) {
+        Objects.requireNonNull(net, "net");
+        Objects.requireNonNull(train, "train iterator");
+        boolean carry = train instanceof SequenceIterator s && s.carriesStateAcrossBatches();
+        if (learningRate != null) {
+            net.setLearningRate(learningRate);
+        }
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
+        BackpropType savedType = conf.getBackpropType();
+        int savedFwd = conf.getTbpttFwdLength();
+        int savedBack = conf.getTbpttBackLength();
+        if (carry) {
+            // DL4J reads the stored state in training only in truncated-BPTT mode; one segment spans the whole batch.
+            int steps = ((SequenceIterator) train).numSteps();
+            conf.setBackpropType(BackpropType.TruncatedBPTT);
+            conf.setTbpttFwdLength(steps);
+            conf.setTbpttBackLength(steps);
+        }
+        if (progress != null) {
+            progress.println(describe(net) + "; hidden state "
+                    + (carry ? "carried across consecutive batches" : "reset for every batch"));
+        }
+        List<EpochResult> history = new ArrayList<>();
+        long wallStart = System.nanoTime();
+        try {
+            Updater updater = net.getUpdater();
+            for (int e = 1; e <= epochs; e++) {
+                EpochResult result = trainEpoch(net, updater, train, carry, e, validation);
+                history.add(result);
+                for (EpochListener l : listeners) {
+                    l.onEpoch(result, epochs);
+                }
+                if (progress != null && (e % printEvery == 0 || e == 1 || e == epochs)) {
+                    progress.println(formatProgress(result, (System.nanoTime() - wallStart) / 1e9));
+                }
+            }
+        } finally {
+            net.rnnClearPreviousState();
+            conf.setBackpropType(savedType);
+            conf.setTbpttFwdLength(savedFwd);
+            conf.setTbpttBackLength(savedBack);
+        }
+        TrainingResult result = new TrainingResult(history, (System.nanoTime() - wallStart) / 1e9);
+        if (progress != null) {
+            progress.printf(Locale.ROOT, "done: perplexity %.3f, %,.0f tokens/s, wall time %s%n",
+                    result.last().perplexity(), result.tokensPerSecond(), formatSeconds(result.wallSeconds()));
+        }
+        return result;
+    }
+
+    private EpochResult trainEpoch(MultiLayerNetwork net, Updater updater, DataSetIterator train, boolean carry,
+                                   int epoch, DataSetIterator validation) {
+        train.reset();
+        net.rnnClearPreviousState();
+        double lossSum = 0;
+        long tokens = 0;
+        double maxNorm = 0;
+        long start = System.nanoTime();
+        while (train.hasNext()) {
+            DataSet batch = train.next();
+            long batchTokens = tokenCount(batch);
+            if (!carry) {
+                net.rnnClearPreviousState();
+            }
+            net.setInput(batch.getFeatures());
+            net.setLabels(batch.getLabels());
+            net.setLayerMaskArrays(batch.getFeaturesMaskArray(), batch.getLabelsMaskArray());
+            net.computeGradientAndScore();
+            // DL4J's score is the summed cross-entropy divided by the number of sequences.
+            lossSum += net.score() * batch.getFeatures().size(0);
+            tokens += batchTokens;
+
+            Gradient gradient = net.gradient();
+            INDArray flat = gradient.gradient();
+            flat.divi(batchTokens);
+            double norm = clipTheta > 0 ? GlobalNormClipping.clip(flat, clipTheta) : flat.norm2Number().doubleValue();
+            maxNorm = Math.max(maxNorm, norm);
+            int iteration = net.getIterationCount();
+            updater.update(net, gradient, iteration, net.getEpochCount(), 1, LayerWorkspaceMgr.noWorkspaces());
+            net.params().subi(flat);
+            net.getLayerWiseConfigurations().setIterationCount(iteration + 1);
+            net.clearLayerMaskArrays();
+            if (carry) {
+                net.updateRnnStateWithTBPTTState();
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (tokens == 0) {
+            throw new IllegalStateException("The training iterator produced no minibatch in epoch " + epoch
+                    + ": the corpus is too short for its batch size and number of steps");
+        }
+        net.getLayerWiseConfigurations().setEpochCount(net.getEpochCount() + 1);
+        net.rnnClearPreviousState();
+        double valPerplexity = validation == null ? Double.NaN : perplexity(net, validation);
+        return new EpochResult(epoch, Math.exp(lossSum / tokens), valPerplexity, tokens, seconds, maxNorm);
+    }
+
+    /**
+     * Perplexity of {@code net} on every batch of {@code data}: exp of the mean cross-entropy per
+     * predicted token, dropout off, each batch starting from a zero state.
+     */
+    public static double perplexity(MultiLayerNetwork net, DataSetIterator data) {
+        data.reset();
+        double lossSum = 0;
+        long tokens = 0;
+        while (data.hasNext()) {
+            DataSet batch = data.next();
+            lossSum += net.score(batch, false) * batch.getFeatures().size(0);
+            tokens += tokenCount(batch);
+        }
+        if (tokens == 0) {
+            throw new IllegalArgumentException("The iterator produced no minibatch: nothing to measure perplexity on");
+        }
+        return Math.exp(lossSum / tokens);
+    }
+
+    private static long tokenCount(DataSet batch) {
+        INDArray mask = batch.getLabelsMaskArray();
+        if (mask != null) {
+            return mask.sumNumber().longValue();
+        }
+        INDArray labels = batch.getLabels();
+        return labels.rank() == 3 ? labels.size(0) * labels.size(2) : labels.size(0);
+    }
+
+    /** One line saying what this trainer will do to {@code net}: learning rate, updater and which clipping runs. */
+    public String describe(MultiLayerNetwork net) {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "training %d epochs, %,d parameters, ", epochs, net.numParams()));
+        Layer first = net.getLayerWiseConfigurations().getConf(0).getLayer();
+        if (first instanceof BaseLayer base && base.getIUpdater() != null) {
+            s.append("updater ").append(base.getIUpdater().getClass().getSimpleName());
+        }
+        s.append(learningRate != null ? String.format(Locale.ROOT, " lr %s", learningRate) : " (learning rate from the configuration)");
+        s.append(" per predicted token (d2l's scale); clipping: ");
+        List<String> clips = new ArrayList<>();
+        if (clipTheta > 0) {
+            clips.add(String.format(Locale.ROOT, "global L2 norm over all parameters <= %s (d2l)", clipTheta));
+        }
+        for (int i = 0; i < net.getnLayers(); i++) {
+            Layer layer = net.getLayerWiseConfigurations().getConf(i).getLayer();
+            if (layer instanceof BaseLayer base && base.getGradientNormalization() != null
+                    && base.getGradientNormalization() != GradientNormalization.None) {
+                clips.add(String.format(Locale.ROOT, "DL4J %s %s on layer %d (inside the updater)",
+                        base.getGradientNormalization(), base.getGradientNormalizationThreshold(), i));
+            }
+        }
+        s.append(clips.isEmpty() ? "none" : String.join(", ", clips));
+        return s.toString();
+    }
+
+    private String formatProgress(EpochResult r, double elapsed) {
+        String val = r.hasValidation() ? String.format(Locale.ROOT, "  validation %.3f", r.validationPerplexity()) : "";
+        return String.format(Locale.ROOT, "epoch %" + String.valueOf(epochs).length() + "d/%d  perplexity %.3f%s  %,.0f tokens/s  elapsed %s",
+                r.epoch(), epochs, r.perplexity(), val, r.tokensPerSecond(), formatSeconds(elapsed));
+    }
+
+    static String formatSeconds(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : String.format(Locale.ROOT, "%.1fs", seconds);
+    }
+
+    /** Settings of a {@link Trainer}; defaults follow d2l: SGD from the configuration, clipping to norm 1. */
+    public static final class Builder {
+        private int epochs = 10;
+        private Double learningRate;
+        private double clipTheta = 1.0;
+        private PrintStream progress = System.out;
+        private int printEvery;
+        private final List<EpochListener> listeners = new ArrayList<>();
+
+        public Builder epochs(int epochs) {
+            if (epochs <= 0) {
+                throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
+            }
+            this.epochs = epochs;
+            return this;
+        }
+
+        /** Learning rate per predicted token, as in d2l; replaces the one in the network's configuration. */
+        public Builder learningRate(double learningRate) {
+            if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+                throw new IllegalArgumentException("learningRate must be a positive finite number, got " + learningRate);
+            }
+            this.learningRate = learningRate;
+            return this;
+        }
+
+        /** Clip the gradient's global L2 norm to {@code theta} (d2l uses 1). */
+        public Builder clipGlobalNorm(double theta) {
+            if (!(theta > 0) || Double.isInfinite(theta)) {
+                throw new IllegalArgumentException("The clipping threshold must be a positive finite number, got " + theta
+                        + "; use noClipping() to switch clipping off");
+            }
+            this.clipTheta = theta;
+            return this;
+        }
+
+        /** No global clipping (DL4J per-layer normalisation from the configuration, if any, still runs). */
+        public Builder noClipping() {
+            this.clipTheta = 0;
+            return this;
+        }
+
+        /** Where progress lines go; null for silence. */
+        public Builder progress(PrintStream progress) {
+            this.progress = progress;
+            return this;
+        }
+
+        /** Print a progress line every n epochs (default: about ten lines per run). */
+        public Builder printEvery(int n) {
+            this.printEvery = n;
+            return this;
+        }
+
+        public Builder listener(EpochListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        public Trainer build() {
+            return new Trainer(this);
+        }
+    }
+}

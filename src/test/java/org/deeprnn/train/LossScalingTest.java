@@ -1,0 +1,116 @@
+package org.deeprnn.train;
+
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeprnn.model.CellType;
+import org.deeprnn.model.DeepRnnBuilder;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Pins down how DL4J scales the loss of an RnnOutputLayer and its gradient, and that the trainer
+ * turns that into d2l's per-token scale.
+ */
+class LossScalingTest {
+    static final int BATCH = 3, VOCAB = 5, STEPS = 7;
+
+    static MultiLayerNetwork network() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new DeepRnnBuilder().cell(CellType.LSTM).layers(2).hiddenUnits(4)
+                .vocabSize(VOCAB).seed(7).updater(new Sgd(0.5)).dataType(DataType.DOUBLE).build());
+        net.init();
+        return net;
+    }
+
+    static DataSet randomBatch(long seed) {
+        Random r = new Random(seed);
+        INDArray x = Nd4j.zeros(DataType.DOUBLE, BATCH, VOCAB, STEPS);
+        INDArray y = Nd4j.zeros(DataType.DOUBLE, BATCH, VOCAB, STEPS);
+        for (int b = 0; b < BATCH; b++) {
+            for (int t = 0; t < STEPS; t++) {
+                x.putScalar(new int[]{b, r.nextInt(VOCAB), t}, 1.0);
+                y.putScalar(new int[]{b, r.nextInt(VOCAB), t}, 1.0);
+            }
+        }
+        return new DataSet(x, y);
+    }
+
+    /** Cross-entropy summed over every predicted token, computed from the network's softmax output. */
+    static double summedCrossEntropy(MultiLayerNetwork net, DataSet ds) {
+        INDArray probs = net.output(ds.getFeatures(), false);
+        return -Transforms.log(probs, true).mul(ds.getLabels()).sumNumber().doubleValue();
+    }
+
+    @Test
+    void scoreIsSummedOverStepsAndAveragedOverSequences() {
+        MultiLayerNetwork net = network();
+        DataSet ds = randomBatch(1);
+        net.setInput(ds.getFeatures());
+        net.setLabels(ds.getLabels());
+        net.computeGradientAndScore();
+        double meanPerToken = summedCrossEntropy(net, ds) / (BATCH * STEPS);
+        double factor = net.score() / meanPerToken;
+        System.out.printf("DL4J score / mean cross-entropy per token = %.6f (steps = %d)%n", factor, STEPS);
+        assertEquals(STEPS, factor, 1e-9);
+    }
+
+    @Test
+    void rawGradientIsTheGradientOfTheSummedLoss() {
+        MultiLayerNetwork net = network();
+        DataSet ds = randomBatch(2);
+        net.setInput(ds.getFeatures());
+        net.setLabels(ds.getLabels());
+        net.computeGradientAndScore();
+        INDArray raw = net.gradient().gradient().dup();
+        INDArray params = net.params();
+        double eps = 1e-6;
+        for (long i : new long[]{0, 17, params.length() / 2, params.length() - 3}) {
+            double p = params.getDouble(i);
+            params.putScalar(i, p + eps);
+            double up = summedCrossEntropy(net, ds);
+            params.putScalar(i, p - eps);
+            double down = summedCrossEntropy(net, ds);
+            params.putScalar(i, p);
+            double numeric = (up - down) / (2 * eps);
+            assertEquals(numeric, raw.getDouble(i), 1e-6 * Math.max(1, Math.abs(numeric)), "parameter " + i);
+        }
+    }
+
+    @Test
+    void trainerStepUsesTheMeanGradientPerToken() {
+        MultiLayerNetwork reference = network();
+        DataSet ds = randomBatch(3);
+        reference.setInput(ds.getFeatures());
+        reference.setLabels(ds.getLabels());
+        reference.computeGradientAndScore();
+        double lr = 0.5;
+        INDArray expected = reference.params().dup().subi(reference.gradient().gradient().mul(lr / (BATCH * STEPS)));
+
+        MultiLayerNetwork net = network();
+        Trainer.builder().epochs(1).learningRate(lr).noClipping().progress(null).build()
+                .fit(net, new ListDataSetIterator<>(List.of(ds)));
+        double diff = Transforms.abs(net.params().sub(expected)).maxNumber().doubleValue();
+        assertEquals(0.0, diff, 1e-12);
+    }
+
+    @Test
+    void clippedStepHasLengthLearningRateTimesTheta() {
+        MultiLayerNetwork net = network();
+        INDArray before = net.params().dup();
+        double lr = 0.5, theta = 1e-3;
+        TrainingResult result = Trainer.builder().epochs(1).learningRate(lr).clipGlobalNorm(theta).progress(null).build()
+                .fit(net, new ListDataSetIterator<>(List.of(randomBatch(4))));
+        double step = net.params().sub(before).norm2Number().doubleValue();
+        assertEquals(lr * theta, step, 1e-12);
+        assertEquals(true, result.last().maxGradientNorm() > theta, "the per-token gradient was larger than theta");
+    }
+}

@@ -1,9 +1,7 @@
 package org.deeprnn.train;
 
 import org.deeplearning4j.nn.api.Updater;
-import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -19,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Trains a recurrent language model the way d2l does (section "Training"), on a DL4J
@@ -44,6 +43,7 @@ public final class Trainer {
     private final PrintStream progress;
     private final int printEvery;
     private final List<EpochListener> listeners;
+    private final Supplier<BatchGradient> engineFactory;
 
     private Trainer(Builder b) {
         this.epochs = b.epochs;
@@ -52,6 +52,7 @@ public final class Trainer {
         this.progress = b.progress;
         this.printEvery = b.printEvery > 0 ? b.printEvery : Math.max(1, b.epochs / 10);
         this.listeners = List.copyOf(b.listeners);
+        this.engineFactory = b.engineFactory;
     }
 
     public static Builder builder() {
@@ -71,30 +72,22 @@ public final class Trainer {
         Objects.requireNonNull(net, "net");
         Objects.requireNonNull(train, "train iterator");
         boolean carry = train instanceof SequenceIterator s && s.carriesStateAcrossBatches();
+        int numSteps = train instanceof SequenceIterator s ? s.numSteps() : 0;
         if (learningRate != null) {
             net.setLearningRate(learningRate);
         }
-        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
-        BackpropType savedType = conf.getBackpropType();
-        int savedFwd = conf.getTbpttFwdLength();
-        int savedBack = conf.getTbpttBackLength();
-        if (carry) {
-            // DL4J reads the stored state in training only in truncated-BPTT mode; one segment spans the whole batch.
-            int steps = ((SequenceIterator) train).numSteps();
-            conf.setBackpropType(BackpropType.TruncatedBPTT);
-            conf.setTbpttFwdLength(steps);
-            conf.setTbpttBackLength(steps);
-        }
+        BatchGradient engine = engineFactory.get();
         if (progress != null) {
             progress.println(describe(net) + "; hidden state "
                     + (carry ? "carried across consecutive batches" : "reset for every batch"));
         }
         List<EpochResult> history = new ArrayList<>();
         long wallStart = System.nanoTime();
+        engine.prepare(net, carry, numSteps);
         try {
             Updater updater = net.getUpdater();
             for (int e = 1; e <= epochs; e++) {
-                EpochResult result = trainEpoch(net, updater, train, carry, e, validation);
+                EpochResult result = trainEpoch(net, engine, updater, train, e, validation);
                 history.add(result);
                 for (EpochListener l : listeners) {
                     l.onEpoch(result, epochs);
@@ -104,10 +97,7 @@ public final class Trainer {
                 }
             }
         } finally {
-            net.rnnClearPreviousState();
-            conf.setBackpropType(savedType);
-            conf.setTbpttFwdLength(savedFwd);
-            conf.setTbpttBackLength(savedBack);
+            engine.finish(net);
         }
         TrainingResult result = new TrainingResult(history, (System.nanoTime() - wallStart) / 1e9);
         if (progress != null) {
@@ -117,10 +107,10 @@ public final class Trainer {
         return result;
     }
 
-    private EpochResult trainEpoch(MultiLayerNetwork net, Updater updater, DataSetIterator train, boolean carry,
+    private EpochResult trainEpoch(MultiLayerNetwork net, BatchGradient engine, Updater updater, DataSetIterator train,
                                    int epoch, DataSetIterator validation) {
         train.reset();
-        net.rnnClearPreviousState();
+        engine.resetState(net);
         double lossSum = 0;
         long tokens = 0;
         double maxNorm = 0;
@@ -128,15 +118,7 @@ public final class Trainer {
         while (train.hasNext()) {
             DataSet batch = train.next();
             long batchTokens = tokenCount(batch);
-            if (!carry) {
-                net.rnnClearPreviousState();
-            }
-            net.setInput(batch.getFeatures());
-            net.setLabels(batch.getLabels());
-            net.setLayerMaskArrays(batch.getFeaturesMaskArray(), batch.getLabelsMaskArray());
-            net.computeGradientAndScore();
-            // DL4J's score is the summed cross-entropy divided by the number of sequences.
-            lossSum += net.score() * batch.getFeatures().size(0);
+            lossSum += engine.compute(net, batch);
             tokens += batchTokens;
 
             Gradient gradient = net.gradient();
@@ -148,10 +130,6 @@ public final class Trainer {
             updater.update(net, gradient, iteration, net.getEpochCount(), 1, LayerWorkspaceMgr.noWorkspaces());
             net.params().subi(flat);
             net.getLayerWiseConfigurations().setIterationCount(iteration + 1);
-            net.clearLayerMaskArrays();
-            if (carry) {
-                net.updateRnnStateWithTBPTTState();
-            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (tokens == 0) {
@@ -159,7 +137,7 @@ public final class Trainer {
                     + ": the corpus is too short for its batch size and number of steps");
         }
         net.getLayerWiseConfigurations().setEpochCount(net.getEpochCount() + 1);
-        net.rnnClearPreviousState();
+        engine.resetState(net);
         double valPerplexity = validation == null ? Double.NaN : perplexity(net, validation);
         return new EpochResult(epoch, Math.exp(lossSum / tokens), valPerplexity, tokens, seconds, maxNorm);
     }
@@ -237,6 +215,7 @@ public final class Trainer {
         private PrintStream progress = System.out;
         private int printEvery;
         private final List<EpochListener> listeners = new ArrayList<>();
+        private Supplier<BatchGradient> engineFactory = Dl4jBatchGradient::new;
 
         public Builder epochs(int epochs) {
             if (epochs <= 0) {
@@ -285,6 +264,12 @@ public final class Trainer {
 
         public Builder listener(EpochListener listener) {
             this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** How each minibatch's gradient is computed (default: DL4J's own backpropagation). */
+        public Builder batchGradient(Supplier<BatchGradient> engineFactory) {
+            this.engineFactory = Objects.requireNonNull(engineFactory, "engineFactory");
             return this;
         }
 

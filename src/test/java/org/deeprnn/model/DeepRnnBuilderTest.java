@@ -1,0 +1,163 @@
+package org.deeprnn.model;
+
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DeepRnnBuilderTest {
+    private static final int HIDDEN = 3;
+    private static final int VOCAB = 5;
+
+    static Stream<Arguments> cellsAndDepths() {
+        List<Arguments> cases = new ArrayList<>();
+        for (CellType cell : CellType.values()) {
+            for (int layers = 1; layers <= 3; layers++) {
+                cases.add(Arguments.of(cell, layers));
+            }
+        }
+        return cases.stream();
+    }
+
+    private static DeepRnnBuilder builder(CellType cell, int layers) {
+        return new DeepRnnBuilder().cell(cell).layers(layers).hiddenUnits(HIDDEN).vocabSize(VOCAB).seed(3);
+    }
+
+    private static MultiLayerNetwork network(CellType cell, int layers) {
+        MultiLayerNetwork net = new MultiLayerNetwork(builder(cell, layers).build());
+        net.init();
+        return net;
+    }
+
+    /*
+     * Counted by hand for d = q = 5 inputs and outputs and h = 3 hidden units.
+     * A plain RNN layer holds W_xh, W_hh and b_h:
+     *   first layer      5*3 + 3*3 + 3 = 15 + 9 + 3 = 27
+     *   layers above     3*3 + 3*3 + 3 =  9 + 9 + 3 = 21
+     * An LSTM layer holds one such set per gate (input, forget, output, candidate):
+     *   first layer      4 * 27 = 108
+     *   layers above     4 * 21 =  84
+     * The output layer holds W_hq and b_q: 3*5 + 5 = 20.
+     *   RNN,  L=1: 27 + 20 = 47      L=2: 27 + 21 + 20 = 68       L=3: 27 + 21 + 21 + 20 = 89
+     *   LSTM, L=1: 108 + 20 = 128    L=2: 108 + 84 + 20 = 212     L=3: 108 + 84 + 84 + 20 = 296
+     */
+    @ParameterizedTest(name = "{0}, L={1}: {2} parameters")
+    @CsvSource({
+            "SIMPLE_RNN, 1, 47",
+            "SIMPLE_RNN, 2, 68",
+            "SIMPLE_RNN, 3, 89",
+            "LSTM, 1, 128",
+            "LSTM, 2, 212",
+            "LSTM, 3, 296"})
+    void parameterCountMatchesTheHandCount(CellType cell, int layers, long byHand) {
+        MultiLayerNetwork net = network(cell, layers);
+        assertEquals(byHand, net.numParams());
+        assertEquals(byHand, builder(cell, layers).parameterCount().total());
+    }
+
+    @ParameterizedTest(name = "{0}, L={1}")
+    @MethodSource("cellsAndDepths")
+    void everyLayerHoldsTheParametersOfTheFormula(CellType cell, int layers) {
+        MultiLayerNetwork net = network(cell, layers);
+        ParameterCount count = builder(cell, layers).parameterCount();
+        assertEquals(count.total(), net.numParams());
+        assertEquals(layers + 1, net.getnLayers());
+        for (int l = 1; l <= layers; l++) {
+            assertEquals(count.recurrentLayer(l), net.getLayer(l - 1).numParams(), "recurrent layer " + l);
+        }
+        assertEquals(count.outputLayer(), net.getLayer(layers).numParams(), "output layer");
+    }
+
+    @ParameterizedTest(name = "{0}, L={1}")
+    @MethodSource("cellsAndDepths")
+    void layersAreTheChosenCellToppedByASoftmaxOutput(CellType cell, int layers) {
+        MultiLayerConfiguration conf = builder(cell, layers).build();
+        for (int l = 0; l < layers; l++) {
+            Layer layer = conf.getConf(l).getLayer();
+            Class<? extends Layer> expected = cell == CellType.LSTM ? LSTM.class : SimpleRnn.class;
+            assertEquals(expected, layer.getClass(), "layer " + (l + 1));
+        }
+        assertInstanceOf(RnnOutputLayer.class, conf.getConf(layers).getLayer());
+    }
+
+    @ParameterizedTest(name = "{0}, L={1}")
+    @MethodSource("cellsAndDepths")
+    void outputIsADistributionOverTheVocabularyAtEveryStep(CellType cell, int layers) {
+        MultiLayerNetwork net = network(cell, layers);
+        int batch = 4;
+        int steps = 7;
+        INDArray x = Nd4j.zeros(DataType.FLOAT, batch, VOCAB, steps);
+        for (int n = 0; n < batch; n++) {
+            for (int t = 0; t < steps; t++) {
+                x.putScalar(new long[]{n, (n + 2L * t) % VOCAB, t}, 1f);
+            }
+        }
+        INDArray y = net.output(x);
+        assertArrayEquals(new long[]{batch, VOCAB, steps}, y.shape());
+        assertTrue(y.minNumber().doubleValue() >= 0);
+        INDArray sums = y.sum(1);
+        assertArrayEquals(new long[]{batch, steps}, sums.shape());
+        double worst = Transforms.abs(sums.sub(1.0)).maxNumber().doubleValue();
+        assertTrue(worst < 1e-5, "sums differ from 1 by up to " + worst);
+    }
+
+    @ParameterizedTest(name = "L={0}")
+    @CsvSource({"1", "2", "3"})
+    void dropoutOnlyOnTheInputsOfLayersTwoToL(int layers) {
+        MultiLayerConfiguration conf = builder(CellType.LSTM, layers).dropout(0.3).build();
+        assertNull(conf.getConf(0).getLayer().getIDropout(), "the one-hot input of layer 1 is never dropped");
+        for (int l = 2; l <= layers; l++) {
+            IDropout d = conf.getConf(l - 1).getLayer().getIDropout();
+            Dropout dropout = assertInstanceOf(Dropout.class, d, "layer " + l);
+            assertEquals(0.7, dropout.getP(), 1e-12, "DL4J keeps a unit with probability 1 - 0.3");
+        }
+        assertNull(conf.getConf(layers).getLayer().getIDropout(), "the output layer reads the top layer undropped");
+
+        MultiLayerConfiguration none = builder(CellType.LSTM, layers).build();
+        for (int i = 0; i <= layers; i++) {
+            assertNull(none.getConf(i).getLayer().getIDropout(), "no dropout by default, layer index " + i);
+        }
+    }
+
+    @Test
+    void badSettingsNameTheParameter() {
+        assertMessageNames("layers", () -> builder(CellType.LSTM, 0).build());
+        assertMessageNames("hiddenUnits", () -> builder(CellType.LSTM, 2).hiddenUnits(0).build());
+        assertMessageNames("hiddenUnits", () -> builder(CellType.SIMPLE_RNN, 2).hiddenUnits(-4).build());
+        assertMessageNames("vocabSize", () -> new DeepRnnBuilder().layers(2).hiddenUnits(HIDDEN).build());
+        assertMessageNames("vocabSize", () -> new DeepRnnBuilder().parameterCount());
+        assertMessageNames("dropout", () -> builder(CellType.LSTM, 2).dropout(1.0).build());
+        assertMessageNames("dropout", () -> builder(CellType.LSTM, 2).dropout(-0.1).build());
+        assertMessageNames("layers", () -> new ParameterCount(CellType.LSTM, 0, HIDDEN, VOCAB, VOCAB));
+        assertMessageNames("Layer 4", () -> new ParameterCount(CellType.LSTM, 3, HIDDEN, VOCAB, VOCAB).recurrentLayer(4));
+    }
+
+    private static void assertMessageNames(String name, Runnable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
+        assertTrue(e.getMessage().contains(name), "message should name " + name + ": " + e.getMessage());
+    }
+}

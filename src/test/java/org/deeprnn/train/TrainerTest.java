@@ -1,0 +1,139 @@
+package org.deeprnn.train;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeprnn.data.Corpus;
+import org.deeprnn.data.RandomSampling;
+import org.deeprnn.data.SequentialPartitioning;
+import org.deeprnn.data.TextPreprocessor;
+import org.deeprnn.model.CellType;
+import org.deeprnn.model.DeepRnnBuilder;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class TrainerTest {
+    static final String PHRASE = "the time machine by h g wells ";
+    static final Corpus CORPUS = Corpus.fromTokens(TextPreprocessor.charTokens(PHRASE.repeat(10)), 0);
+
+    static final int EPOCHS = 60;
+
+    static MultiLayerNetwork network(CellType cell, DataType type) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new DeepRnnBuilder().cell(cell).layers(2).hiddenUnits(32)
+                .vocabSize(CORPUS.vocab().size()).seed(123).dataType(type).build());
+        net.init();
+        return net;
+    }
+
+    static Trainer trainer(int epochs, PrintStream out) {
+        return Trainer.builder().epochs(epochs).learningRate(1.0).clipGlobalNorm(1.0).progress(out).build();
+    }
+
+    @Test
+    void perplexityFallsOnARepetitiveCorpusAndThePredictorReproducesIt() {
+        MultiLayerNetwork net = network(CellType.LSTM, DataType.FLOAT);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        List<Integer> seen = new ArrayList<>();
+        Trainer trainer = Trainer.builder().epochs(EPOCHS).learningRate(2.0).printEvery(20)
+                .progress(new PrintStream(log, true, StandardCharsets.UTF_8))
+                .listener((r, total) -> seen.add(r.epoch())).build();
+        TrainingResult result = trainer.fit(net, new SequentialPartitioning(CORPUS, 4, 10, 5));
+        String printed = log.toString(StandardCharsets.UTF_8);
+        System.out.print(printed);
+
+        double first = result.epochs().get(0).perplexity();
+        double last = result.last().perplexity();
+        assertTrue(first > 10, "an untrained model is close to uniform over the vocabulary: " + first);
+        assertTrue(last < 1.3, "perplexity after training: " + last);
+        assertEquals(EPOCHS, seen.size(), "the listener hears every epoch");
+        assertTrue(printed.contains("global L2 norm over all parameters <= 1.0"), printed);
+        assertTrue(printed.contains("epoch " + EPOCHS + "/" + EPOCHS), printed);
+        assertTrue(result.tokensPerSecond() > 0);
+
+        String text = new TextGenerator(net, CORPUS.vocab()).predict("the time ", PHRASE.length());
+        String expected = (PHRASE + PHRASE).substring(0, "the time ".length() + PHRASE.length());
+        assertEquals(expected, text);
+    }
+
+    @Test
+    void sameSeedGivesTheSameLosses() {
+        double[] a = trainer(3, null).fit(network(CellType.SIMPLE_RNN, DataType.FLOAT), new RandomSampling(CORPUS, 4, 10, 9)).perplexities();
+        double[] b = trainer(3, null).fit(network(CellType.SIMPLE_RNN, DataType.FLOAT), new RandomSampling(CORPUS, 4, 10, 9)).perplexities();
+        assertArrayEquals(a, b, 0.0);
+        double[] c = trainer(3, null).fit(network(CellType.SIMPLE_RNN, DataType.FLOAT), new RandomSampling(CORPUS, 4, 10, 10)).perplexities();
+        assertFalse(java.util.Arrays.equals(a, c), "another data seed gives other batches");
+    }
+
+    /** The second of two consecutive sequential batches starts where the first ended: as one long sequence. */
+    @Test
+    void sequentialBatchesCarryTheHiddenState() {
+        MultiLayerNetwork net = network(CellType.LSTM, DataType.DOUBLE);
+        SequentialPartitioning batches = new SequentialPartitioning(CORPUS.tokens(), CORPUS.vocab().size(), 3, 8, 1, DataType.DOUBLE);
+        batches.reset();
+        DataSet b1 = batches.next(), b2 = batches.next();
+
+        Dl4jBatchGradient engine = new Dl4jBatchGradient();
+        engine.prepare(net, true, 8);
+        engine.compute(net, b1);
+        double carried = engine.compute(net, b2);
+        engine.finish(net);
+
+        INDArray joined = Nd4j.concat(2, b1.getFeatures(), b2.getFeatures());
+        INDArray probs = net.output(joined).get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(8, 16));
+        double expected = -Transforms.log(probs, true).mul(b2.getLabels()).sumNumber().doubleValue();
+        assertEquals(expected, carried, 1e-9);
+
+        engine.prepare(net, false, 8);
+        double fresh = engine.compute(net, b2);
+        engine.finish(net);
+        assertNotEquals(expected, fresh, 1e-6);
+        assertEquals(expected(net, b2), fresh, 1e-9);
+    }
+
+    private static double expected(MultiLayerNetwork net, DataSet batch) {
+        INDArray probs = net.output(batch.getFeatures());
+        return -Transforms.log(probs, true).mul(batch.getLabels()).sumNumber().doubleValue();
+    }
+
+    @Test
+    void trainerLeavesTheNetworkConfigurationAsItFoundIt() {
+        MultiLayerNetwork net = network(CellType.SIMPLE_RNN, DataType.FLOAT);
+        var before = net.getLayerWiseConfigurations().getBackpropType();
+        trainer(1, null).fit(net, new SequentialPartitioning(CORPUS, 4, 10, 3));
+        assertEquals(before, net.getLayerWiseConfigurations().getBackpropType());
+    }
+
+    @Test
+    void predictorRejectsUnknownCharactersAndIsDeterministic() {
+        MultiLayerNetwork net = network(CellType.LSTM, DataType.FLOAT);
+        TextGenerator generator = new TextGenerator(net, CORPUS.vocab());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> generator.predict("Time travel!", 5));
+        assertTrue(e.getMessage().contains("'T' at position 0") && e.getMessage().contains("'!' at position 11"), e.getMessage());
+        assertEquals(generator.predict("time", 30), generator.predict("time", 30));
+        assertEquals("time".length() + 30, generator.predict("time", 30).length());
+        assertThrows(IllegalArgumentException.class, () -> generator.predict("", 5));
+    }
+
+    @Test
+    void badSettingsAreRejected() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Trainer.builder().epochs(0))
+                .getMessage().contains("epochs"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Trainer.builder().learningRate(-2))
+                .getMessage().contains("learningRate"));
+        MultiLayerNetwork other = new MultiLayerNetwork(new DeepRnnBuilder().layers(1).hiddenUnits(4).vocabSize(7).build());
+        other.init();
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new TextGenerator(other, CORPUS.vocab()))
+                .getMessage().contains("vocabulary"));
+    }
+}

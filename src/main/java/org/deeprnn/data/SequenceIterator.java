@@ -127,9 +127,16 @@ public abstract class SequenceIterator implements DataSetIterator {
         throw new UnsupportedOperationException("The batch size is fixed by the sampling scheme (" + batchSize + ")");
     }
 
-    /** Plans the next epoch: a new random offset and order, drawn from the iterator's own seeded generator. */
+    /**
+     * Plans the next epoch: a new random offset and order, drawn from the iterator's own seeded
+     * generator. An epoch that has not handed out a batch yet is kept, so the batches a seed gives
+     * do not depend on whether the caller resets before the first epoch.
+     */
     @Override
     public void reset() {
+        if (plan != null && cursor == 0) {
+            return;
+        }
         plan = planEpoch(random);
         cursor = 0;
     }

@@ -44,4 +44,12 @@ final class OneHotRows {
         }
         return tokens;
     }
+
+    /** Hands out the rest of the current epoch and plans the next one. */
+    static void nextEpoch(SequenceIterator it) {
+        while (it.hasNext()) {
+            it.next();
+        }
+        it.reset();
+    }
 }

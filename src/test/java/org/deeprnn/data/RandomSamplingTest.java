@@ -102,8 +102,8 @@ class RandomSamplingTest {
         RandomSampling a = sampler(7);
         RandomSampling b = sampler(7);
         for (int epoch = 0; epoch < 20; epoch++) {
-            a.reset();
-            b.reset();
+            OneHotRows.nextEpoch(a);
+            OneHotRows.nextEpoch(b);
             first.add(a.offset());
             assertEquals(a.offset(), b.offset());
             assertEquals(a.batchesPerEpoch(), b.batchesPerEpoch());
@@ -116,7 +116,7 @@ class RandomSamplingTest {
         RandomSampling other = sampler(8);
         boolean differs = false;
         for (int epoch = 0; epoch < 20 && !differs; epoch++) {
-            other.reset();
+            OneHotRows.nextEpoch(other);
             differs = !java.util.Arrays.equals(other.startsOfBatch(0), firstStarts.get(epoch));
         }
         assertTrue(differs, "another seed gave the same batches");
@@ -133,7 +133,7 @@ class RandomSamplingTest {
 
         RandomSampling shortest = new RandomSampling(OneHotRows.positions(needed), needed, BATCH, STEPS, 0);
         for (int epoch = 0; epoch < 20; epoch++) {
-            shortest.reset();
+            OneHotRows.nextEpoch(shortest);
             assertEquals(1, shortest.batchesPerEpoch());
         }
     }

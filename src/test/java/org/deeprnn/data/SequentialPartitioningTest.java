@@ -106,14 +106,25 @@ class SequentialPartitioningTest {
         SequentialPartitioning b = sampler(11);
         List<Integer> offsets = new ArrayList<>();
         for (int e = 0; e < 20; e++) {
-            a.reset();
-            b.reset();
+            epoch(a);
+            epoch(b);
             assertEquals(a.offset(), b.offset());
             assertArrayEquals(a.startsOfBatch(0), b.startsOfBatch(0));
             assertTrue(a.offset() >= 0 && a.offset() <= STEPS, "offset " + a.offset());
             offsets.add(a.offset());
         }
         assertTrue(new HashSet<>(offsets).size() > 1, "offsets never changed: " + offsets);
+    }
+
+    @Test
+    void resettingBeforeTheFirstBatchKeepsThePlannedEpoch() {
+        SequentialPartitioning askedFirst = sampler(5);
+        assertTrue(askedFirst.hasNext());
+        askedFirst.reset();
+        SequentialPartitioning resetFirst = sampler(5);
+        resetFirst.reset();
+        assertEquals(resetFirst.offset(), askedFirst.offset());
+        assertEquals(resetFirst.next().getFeatures(), askedFirst.next().getFeatures());
     }
 
     @Test
@@ -126,7 +137,7 @@ class SequentialPartitioningTest {
                 e.getMessage());
         SequentialPartitioning shortest = new SequentialPartitioning(OneHotRows.positions(needed), needed, BATCH, STEPS, 0);
         for (int epoch = 0; epoch < 20; epoch++) {
-            shortest.reset();
+            OneHotRows.nextEpoch(shortest);
             assertEquals(1, shortest.batchesPerEpoch());
         }
         assertThrows(IllegalArgumentException.class,

@@ -1,5 +1,6 @@
 package org.deeprnn.model;
 
+import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
@@ -31,6 +32,8 @@ public final class DeepRnnBuilder {
     private IUpdater updater = new Sgd(1.0);
     private long seed = 42;
     private DataType dataType = DataType.FLOAT;
+    private GradientNormalization gradientNormalization = GradientNormalization.None;
+    private double gradientNormalizationThreshold = 1.0;
 
     public DeepRnnBuilder cell(CellType cell) {
         this.cell = cell;
@@ -77,6 +80,20 @@ public final class DeepRnnBuilder {
         return this;
     }
 
+    /**
+     * DL4J's built-in gradient normalisation, which acts per layer or per parameter type inside the
+     * updater (off by default). d2l instead clips the global norm over all parameters, which the
+     * trainer does; this option is here to compare the two.
+     */
+    public DeepRnnBuilder gradientNormalization(GradientNormalization type, double threshold) {
+        if (!(threshold > 0)) {
+            throw new IllegalArgumentException("The gradient normalization threshold must be positive, got " + threshold);
+        }
+        this.gradientNormalization = type;
+        this.gradientNormalizationThreshold = threshold;
+        return this;
+    }
+
     public DeepRnnBuilder dataType(DataType dataType) {
         this.dataType = dataType;
         return this;
@@ -100,6 +117,8 @@ public final class DeepRnnBuilder {
                 .dataType(dataType)
                 .weightInit(weightInit)
                 .updater(updater)
+                .gradientNormalization(gradientNormalization)
+                .gradientNormalizationThreshold(gradientNormalizationThreshold)
                 .list();
         for (int l = 1; l <= layers; l++) {
             int in = l == 1 ? vocabSize : hiddenUnits;

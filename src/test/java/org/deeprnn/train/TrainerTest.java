@@ -1,5 +1,6 @@
 package org.deeprnn.train;
 
+import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeprnn.data.Corpus;
 import org.deeprnn.data.RandomSampling;
@@ -123,6 +124,20 @@ class TrainerTest {
         assertEquals(generator.predict("time", 30), generator.predict("time", 30));
         assertEquals("time".length() + 30, generator.predict("time", 30).length());
         assertThrows(IllegalArgumentException.class, () -> generator.predict("", 5));
+    }
+
+    @Test
+    void describeSaysWhichClippingRuns() {
+        MultiLayerNetwork perLayer = new MultiLayerNetwork(new DeepRnnBuilder().layers(2).hiddenUnits(4).vocabSize(5)
+                .gradientNormalization(GradientNormalization.ClipL2PerLayer, 0.5).build());
+        perLayer.init();
+        String both = trainer(1, null).describe(perLayer);
+        assertTrue(both.contains("global L2 norm over all parameters <= 1.0 (d2l)"), both);
+        assertTrue(both.contains("DL4J ClipL2PerLayer 0.5 on layer 0") && both.contains("on layer 2"), both);
+        String dl4jOnly = Trainer.builder().noClipping().build().describe(perLayer);
+        assertFalse(dl4jOnly.contains("global"), dl4jOnly);
+        MultiLayerNetwork plain = network(CellType.LSTM, DataType.FLOAT);
+        assertTrue(Trainer.builder().noClipping().build().describe(plain).endsWith("clipping: none"));
     }
 
     @Test

@@ -90,13 +90,7 @@ public final class DataDownloader {
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured);
         }
-        Path start = workingDir.toAbsolutePath().normalize();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("pom.xml"))) {
-                return dir.resolve("data");
-            }
-        }
-        return start.resolve("data");
+        return ProjectFolders.resolve(workingDir, "data");
     }
 
     /** The mirror folder named by {@value #MIRROR_ENV}, or empty when the variable is unset or blank. */

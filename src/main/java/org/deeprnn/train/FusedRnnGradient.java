@@ -1,0 +1,679 @@
+package org.deeprnn.train;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMin;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
+import org.nd4j.linalg.api.ops.impl.transforms.same.TimesOneMinus;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Log;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A faster {@link BatchGradient} for the chapter's models: stacked DL4J {@code LSTM} and/or
+ * {@code SimpleRnn} layers under an {@code RnnOutputLayer} (softmax, cross-entropy), trained from the
+ * same {@code MultiLayerConfiguration} and the same parameters. It computes what DL4J's backprop
+ * computes, reorganised for the CPU (section "Training speed"):
+ * <ul>
+ *   <li>time-major storage: step t of the batch is one contiguous block of rows, so every per-step
+ *   operand is a plain matrix and nothing is copied inside the step loops;</li>
+ *   <li>the input projections X W + b of all steps, the output layer, and the weight gradients
+ *   X^T dZ, H^T dZ of all steps are single large matrix products; only the recurrent product
+ *   H_{t-1} RW, the gate arithmetic and its backward counterpart stay inside the step loops;</li>
+ *   <li>the derivative factors of the gates are computed for all steps at once before the backward loop;</li>
+ *   <li>matrix products go straight to OpenBLAS ({@link NativeGemm}); buffers are allocated once
+ *   per batch shape and reused.</li>
+ * </ul>
+ * Weights are read from the network's parameter views and the raw gradient (summed over all tokens)
+ * is written into the network's flattened gradient view, exactly where DL4J's backprop writes it, so
+ * the trainer, the updater and DL4J's own inference see one set of parameters.
+ * <p>
+ * Networks it cannot reproduce exactly (other layer types, activations other than tanh/sigmoid,
+ * dropout, weight noise, regularisation, masks, layer norm, a non-CPU backend, ...) are rejected by
+ * {@link #prepare} with the reason; {@link #unsupportedReason} lets callers fall back to
+ * {@link Dl4jBatchGradient} beforehand.
+ * <p>
+ * One difference is deliberate: with state carried across batches, DL4J's {@code SimpleRnn} computes
+ * its gradient as if the batch started from a zero state (its backward pass re-runs the forward pass
+ * without the stored state), while its output and loss do use the carried state. This class uses the
+ * carried state in both; for LSTM layers, and for SimpleRnn without carried state, the two agree.
+ */
+public final class FusedRnnGradient implements BatchGradient {
+    private MultiLayerNetwork net;
+    private INDArray boundFlatGradient;
+    private Recurrent[] layers;
+    private Output output;
+    private DataType type;
+    private boolean carry;
+    private boolean hasState;
+    private int batch = -1;
+    private int steps = -1;
+    private INDArray inputBuffer;
+    private INDArray labelBuffer;
+    private INDArray ones;
+
+    /** Null when this class can train {@code net}; otherwise the reason it cannot (for a fallback decision). */
+    public static String unsupportedReason(MultiLayerNetwork net) {
+        if (net == null) {
+            return "no network";
+        }
+        String backend = NativeGemm.unsupportedReason();
+        if (backend != null) {
+            return backend;
+        }
+        if (net.getLayers() == null) {
+            return "the network is not initialised: call net.init() first";
+        }
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
+        if (conf.getBackpropType() == BackpropType.TruncatedBPTT) {
+            return "the configuration asks for truncated BPTT; the trainer carries state itself, so build it with standard backprop";
+        }
+        if (conf.getInputPreProcessors() != null && !conf.getInputPreProcessors().isEmpty()) {
+            return "the configuration has input preprocessors " + conf.getInputPreProcessors().keySet();
+        }
+        DataType dt = net.params().dataType();
+        if (dt != DataType.FLOAT && dt != DataType.DOUBLE) {
+            return "the network's data type is " + dt + "; FLOAT and DOUBLE are supported";
+        }
+        int n = net.getnLayers();
+        if (n < 2) {
+            return "the network needs at least one recurrent layer and an output layer";
+        }
+        long expectedIn = -1;
+        for (int i = 0; i < n - 1; i++) {
+            org.deeplearning4j.nn.conf.layers.Layer c = conf.getConf(i).getLayer();
+            String where = "layer " + i + " (" + c.getClass().getSimpleName() + ")";
+            if (c.getClass() != LSTM.class && c.getClass() != SimpleRnn.class) {
+                return where + ": only LSTM and SimpleRnn layers below the output layer are supported";
+            }
+            String common = commonLayerIssue((BaseLayer) c);
+            if (common != null) {
+                return where + ": " + common;
+            }
+            if (c instanceof LSTM lstm) {
+                if (!(lstm.getActivationFn() instanceof ActivationTanH)) {
+                    return where + ": activation " + lstm.getActivationFn() + "; only tanh is supported";
+                }
+                if (!(lstm.getGateActivationFn() instanceof ActivationSigmoid)) {
+                    return where + ": gate activation " + lstm.getGateActivationFn() + "; only sigmoid is supported";
+                }
+                if (lstm.getRnnDataFormat() != RNNFormat.NCW) {
+                    return where + ": data format " + lstm.getRnnDataFormat() + "; only NCW is supported";
+                }
+            } else {
+                SimpleRnn rnn = (SimpleRnn) c;
+                if (!(rnn.getActivationFn() instanceof ActivationTanH)) {
+                    return where + ": activation " + rnn.getActivationFn() + "; only tanh is supported";
+                }
+                if (rnn.hasLayerNorm()) {
+                    return where + ": layer normalisation is not supported";
+                }
+                if (rnn.getRnnDataFormat() != RNNFormat.NCW) {
+                    return where + ": data format " + rnn.getRnnDataFormat() + "; only NCW is supported";
+                }
+            }
+            long nIn = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) c).getNIn();
+            if (expectedIn >= 0 && nIn != expectedIn) {
+                return where + ": nIn " + nIn + " does not match the " + expectedIn + " units of the layer below";
+            }
+            expectedIn = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) c).getNOut();
+        }
+        org.deeplearning4j.nn.conf.layers.Layer last = conf.getConf(n - 1).getLayer();
+        if (last.getClass() != RnnOutputLayer.class) {
+            return "the last layer is " + last.getClass().getSimpleName() + "; an RnnOutputLayer is required";
+        }
+        RnnOutputLayer o = (RnnOutputLayer) last;
+        String common = commonLayerIssue(o);
+        if (common != null) {
+            return "output layer: " + common;
+        }
+        ILossFunction loss = o.getLossFn();
+        if (!(loss instanceof LossMCXENT mcxent) || loss.getClass() != LossMCXENT.class) {
+            return "output layer: loss " + loss + "; only MCXENT (cross-entropy) is supported";
+        }
+        if (mcxent.getWeights() != null) {
+            return "output layer: weighted cross-entropy is not supported";
+        }
+        if (!(o.getActivationFn() instanceof ActivationSoftmax)) {
+            return "output layer: activation " + o.getActivationFn() + "; only softmax is supported";
+        }
+        if (!o.hasBias()) {
+            return "output layer: no bias; only the default (with bias) is supported";
+        }
+        if (o.getRnnDataFormat() != null && o.getRnnDataFormat() != RNNFormat.NCW) {
+            return "output layer: data format " + o.getRnnDataFormat() + "; only NCW is supported";
+        }
+        if (o.getNIn() != expectedIn) {
+            return "output layer: nIn " + o.getNIn() + " does not match the " + expectedIn + " units below";
+        }
+        return null;
+    }
+
+    private static String commonLayerIssue(BaseLayer c) {
+        if (c.getIDropout() != null) {
+            return "dropout (" + c.getIDropout() + ") is not supported";
+        }
+        if (c.getWeightNoise() != null) {
+            return "weight noise is not supported";
+        }
+        if ((c.getRegularization() != null && !c.getRegularization().isEmpty())
+                || (c.getRegularizationBias() != null && !c.getRegularizationBias().isEmpty())) {
+            return "L1/L2/weight-decay regularisation is not supported (the returned loss would lack its term)";
+        }
+        return null;
+    }
+
+    /** True when {@link #unsupportedReason} finds nothing to object to. */
+    public static boolean supports(MultiLayerNetwork net) {
+        return unsupportedReason(net) == null;
+    }
+
+    @Override
+    public void prepare(MultiLayerNetwork net, boolean carryState, int numSteps) {
+        String reason = unsupportedReason(net);
+        if (reason != null) {
+            throw new IllegalArgumentException("FusedRnnGradient cannot train this network: " + reason
+                    + ". Use Dl4jBatchGradient (the Trainer's default) instead.");
+        }
+        this.net = net;
+        this.carry = carryState;
+        this.hasState = false;
+        this.type = net.params().dataType();
+        bind();
+    }
+
+    /** Finds the parameter and gradient views of every layer, making DL4J create its gradient view if needed. */
+    private void bind() {
+        INDArray flat = ensureGradientView(net);
+        Map<String, INDArray> grads = net.gradient().gradientForVariable();
+        int n = net.getnLayers();
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
+        layers = new Recurrent[n - 1];
+        for (int i = 0; i < n - 1; i++) {
+            org.deeplearning4j.nn.conf.layers.FeedForwardLayer c =
+                    (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) conf.getConf(i).getLayer();
+            Recurrent r = c instanceof LSTM ? new LstmLayer() : new RnnLayer();
+            r.index = i;
+            r.nIn = (int) c.getNIn();
+            r.h = (int) c.getNOut();
+            r.gW = gradientView(grads, flat, i + "_W");
+            r.gRW = gradientView(grads, flat, i + "_RW");
+            r.gb = gradientView(grads, flat, i + "_b");
+            layers[i] = r;
+        }
+        RnnOutputLayer oc = (RnnOutputLayer) conf.getConf(n - 1).getLayer();
+        output = new Output();
+        output.index = n - 1;
+        output.nIn = (int) oc.getNIn();
+        output.nOut = (int) oc.getNOut();
+        output.clipEps = ((LossMCXENT) oc.getLossFn()).getSoftmaxClipEps();
+        output.gW = gradientView(grads, flat, (n - 1) + "_W");
+        output.gb = gradientView(grads, flat, (n - 1) + "_b");
+        boundFlatGradient = flat;
+        batch = -1;
+        steps = -1;
+    }
+
+    /**
+     * Makes sure {@code net.gradient()} is DL4J's own gradient object over the flattened gradient view
+     * (the one the trainer hands to the updater), and returns that view. A network that never ran
+     * DL4J's backprop has neither; one backprop on a single one-step example creates both, with
+     * DL4J's per-parameter views and keys ("0_W", "0_RW", "0_b", ...).
+     */
+    static INDArray ensureGradientView(MultiLayerNetwork net) {
+        Gradient g = net.gradient();
+        INDArray flat = net.getFlattenedGradients();
+        if (g != null && flat != null && sameMemory(g.gradient(), flat)) {
+            return flat;
+        }
+        long nIn = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) net.getLayerWiseConfigurations().getConf(0).getLayer()).getNIn();
+        long nOut = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer)
+                net.getLayerWiseConfigurations().getConf(net.getnLayers() - 1).getLayer()).getNOut();
+        DataType dt = net.params().dataType();
+        try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            INDArray x = Nd4j.zeros(dt, 1, nIn, 1);
+            INDArray y = Nd4j.zeros(dt, 1, nOut, 1);
+            y.putScalar(0, 1.0);
+            net.rnnClearPreviousState();
+            net.setInput(x);
+            net.setLabels(y);
+            net.computeGradientAndScore();
+            net.clear();
+            net.rnnClearPreviousState();
+        }
+        g = net.gradient();
+        flat = net.getFlattenedGradients();
+        if (g == null || flat == null || !sameMemory(g.gradient(), flat)) {
+            throw new IllegalStateException("DL4J did not create its flattened gradient view; cannot write gradients");
+        }
+        return flat;
+    }
+
+    /** Whether two arrays cover the same memory (DL4J hands out a fresh reshaped view of its gradient on every call). */
+    static boolean sameMemory(INDArray a, INDArray b) {
+        return a.length() == b.length() && a.data().addressPointer().address() == b.data().addressPointer().address();
+    }
+
+    private static INDArray gradientView(Map<String, INDArray> grads, INDArray flat, String key) {
+        INDArray v = grads.get(key);
+        if (v == null) {
+            throw new IllegalStateException("DL4J's gradient has no entry " + key + " (keys: " + grads.keySet() + ")");
+        }
+        long base = flat.data().addressPointer().address();
+        long end = base + flat.length() * flat.data().getElementSize();
+        long at = v.data().addressPointer().address();
+        if (at < base || at >= end) {
+            throw new IllegalStateException("DL4J's gradient " + key + " is not a view of the flattened gradient");
+        }
+        if (v.rank() == 1) {
+            INDArray row = v.reshape('c', 1, v.length()); // biases may come as vectors; products need [1, n]
+            if (!sameMemory(row, v)) {
+                throw new IllegalStateException("Could not view DL4J's gradient " + key + " as a row without copying");
+            }
+            return row;
+        }
+        return v;
+    }
+
+    @Override
+    public double compute(MultiLayerNetwork net, DataSet data) {
+        if (net != this.net) {
+            throw new IllegalStateException("compute() got a different network than prepare(): call prepare(net, ...) first");
+        }
+        if (net.getFlattenedGradients() != boundFlatGradient || net.gradient() == null
+                || !sameMemory(net.gradient().gradient(), boundFlatGradient)) {
+            bind(); // DL4J replaced its gradient view (e.g. after init()): attach to the new one
+            hasState = false;
+        }
+        INDArray features = data.getFeatures();
+        INDArray labels = data.getLabels();
+        if (data.getFeaturesMaskArray() != null || data.getLabelsMaskArray() != null) {
+            throw new IllegalArgumentException("FusedRnnGradient does not support masks; use Dl4jBatchGradient for masked data");
+        }
+        if (features == null || labels == null || features.rank() != 3 || labels.rank() != 3) {
+            throw new IllegalArgumentException("Expected 3-D features [batch, nIn, steps] and labels [batch, nOut, steps], got "
+                    + (features == null ? "null" : Arrays.toString(features.shape())) + " and "
+                    + (labels == null ? "null" : Arrays.toString(labels.shape())));
+        }
+        int b = (int) features.size(0), t = (int) features.size(2);
+        if (features.size(1) != layers[0].nIn || labels.size(0) != b || labels.size(1) != output.nOut || labels.size(2) != t) {
+            throw new IllegalArgumentException("Batch shapes " + Arrays.toString(features.shape()) + " / " + Arrays.toString(labels.shape())
+                    + " do not fit the network: features need size(1) = " + layers[0].nIn + ", labels size(1) = " + output.nOut
+                    + " and the same batch size and number of steps");
+        }
+        if (b != batch || t != steps) {
+            if (hasState && carry && b != batch) {
+                throw new IllegalStateException("The carried hidden state has batch size " + batch + " but this batch has " + b
+                        + ": call resetState() between batches of different sizes");
+            }
+            allocate(b, t);
+        }
+        boolean withState = carry && hasState;
+        OpExecutioner ex = Nd4j.getExecutioner();
+        inputBuffer.reshape('c', t, b, layers[0].nIn).assign(features.permute(2, 0, 1));
+        labelBuffer.reshape('c', t, b, output.nOut).assign(labels.permute(2, 0, 1));
+
+        INDArray x = inputBuffer;
+        for (Recurrent r : layers) {
+            r.forward(ex, net.getLayer(r.index), x, withState);
+            x = r.hOut;
+        }
+        double loss = output.forwardBackward(ex, net.getLayer(output.index), x, labelBuffer, ones, layers[layers.length - 1].dH);
+        for (int i = layers.length - 1; i >= 0; i--) {
+            Recurrent r = layers[i];
+            INDArray below = i > 0 ? layers[i - 1].dH : null;
+            r.backward(ex, net.getLayer(r.index), i > 0 ? layers[i - 1].hOut : inputBuffer, ones, below, withState);
+        }
+        if (carry) {
+            for (Recurrent r : layers) {
+                r.keepFinalState();
+            }
+            hasState = true;
+        }
+        return loss;
+    }
+
+    private void allocate(int b, int t) {
+        try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            int n = b * t;
+            inputBuffer = Nd4j.create(type, new long[]{n, layers[0].nIn}, 'c');
+            labelBuffer = Nd4j.create(type, new long[]{n, output.nOut}, 'c');
+            ones = Nd4j.ones(type, 1, n);
+            for (Recurrent r : layers) {
+                r.allocate(type, b, t);
+            }
+            output.allocate(type, n);
+        }
+        batch = b;
+        steps = t;
+        hasState = false;
+    }
+
+    @Override
+    public void resetState(MultiLayerNetwork net) {
+        hasState = false;
+    }
+
+    @Override
+    public void finish(MultiLayerNetwork net) {
+        hasState = false;
+    }
+
+    // ------------------------------------------------------------------ layers
+
+    /** Rows [from, to) of a row-major matrix: a contiguous view. */
+    static INDArray rows(INDArray m, long from, long to) {
+        return m.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+    }
+
+    /** Columns [from, to) of a matrix: a strided view. */
+    static INDArray cols(INDArray m, long from, long to) {
+        return m.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to));
+    }
+
+    /** Per-step row blocks of a time-major [steps * batch, width] matrix. */
+    static INDArray[] stepBlocks(INDArray m, int b, int t, int firstBlock) {
+        INDArray[] out = new INDArray[t];
+        for (int s = 0; s < t; s++) {
+            out[s] = rows(m, (long) (s + firstBlock) * b, (long) (s + firstBlock + 1) * b);
+        }
+        return out;
+    }
+
+    static INDArray[] colBlocks(INDArray[] blocks, long from, long to) {
+        INDArray[] out = new INDArray[blocks.length];
+        for (int s = 0; s < blocks.length; s++) {
+            out[s] = cols(blocks[s], from, to);
+        }
+        return out;
+    }
+
+    /** One recurrent layer: its geometry, DL4J gradient views and working buffers. */
+    private abstract static class Recurrent {
+        int index, nIn, h, b, t;
+        INDArray gW, gRW, gb;
+        /** Hidden states, time-major, with the initial state as block 0: [(t + 1) b, h]. */
+        INDArray hx;
+        /** Blocks 1..t of hx: this layer's output, the next layer's input. */
+        INDArray hOut;
+        /** Blocks 0..t-1 of hx: the state each step starts from. */
+        INDArray hPrev;
+        INDArray[] hBlock;
+        /** Gradient of the loss w.r.t. this layer's outputs, [t b, h]. */
+        INDArray dH;
+        INDArray[] dHBlock;
+
+        void allocate(DataType type, int b, int t) {
+            this.b = b;
+            this.t = t;
+            int n = b * t;
+            hx = Nd4j.create(type, new long[]{(long) (t + 1) * b, h}, 'c');
+            hOut = rows(hx, b, (long) (t + 1) * b);
+            hPrev = rows(hx, 0, n);
+            hBlock = stepBlocks(hx, b, t + 1, 0);
+            dH = Nd4j.create(type, new long[]{n, h}, 'c');
+            dHBlock = stepBlocks(dH, b, t, 0);
+        }
+
+        abstract void forward(OpExecutioner ex, Layer layer, INDArray x, boolean withState);
+
+        /** Fills the gradient views; adds dL/dX to {@code dBelow} (the layer below's dH) when that is not null. */
+        abstract void backward(OpExecutioner ex, Layer layer, INDArray x, INDArray ones, INDArray dBelow, boolean withState);
+
+        abstract void keepFinalState();
+
+        void weightGradients(Layer layer, INDArray x, INDArray dZ, INDArray ones, INDArray dBelow) {
+            NativeGemm.gemm(x, true, dZ, false, gW, 1, 0);
+            NativeGemm.gemm(hPrev, true, dZ, false, gRW, 1, 0);
+            NativeGemm.gemm(ones, false, dZ, false, gb, 1, 0);
+            if (dBelow != null) {
+                NativeGemm.gemm(dZ, false, layer.getParam("W"), true, dBelow, 1, 0);
+            }
+        }
+    }
+
+    /** DL4J's LSTM: gate blocks [block input (tanh) | forget | output | input gate] within 4h, no peepholes. */
+    private static final class LstmLayer extends Recurrent {
+        INDArray z, dZ, cx, tc, f, k, dC, tmp;
+        INDArray[] zBlock, zG, zF, zO, zI, zSig, cBlock, tcBlock, f3Block, dZBlock, dZ3Block, fO, dZO, dCBlock, kBlock;
+
+        @Override
+        void allocate(DataType type, int b, int t) {
+            super.allocate(type, b, t);
+            int n = b * t;
+            z = Nd4j.create(type, new long[]{n, 4L * h}, 'c');
+            dZ = Nd4j.create(type, new long[]{n, 4L * h}, 'c');
+            f = Nd4j.create(type, new long[]{n, 4L * h}, 'c');
+            cx = Nd4j.create(type, new long[]{(long) (t + 1) * b, h}, 'c');
+            tc = Nd4j.create(type, new long[]{n, h}, 'c');
+            k = Nd4j.create(type, new long[]{n, h}, 'c');
+            dC = Nd4j.create(type, new long[]{n, h}, 'c');
+            tmp = Nd4j.create(type, new long[]{b, h}, 'c');
+            zBlock = stepBlocks(z, b, t, 0);
+            zG = colBlocks(zBlock, 0, h);
+            zF = colBlocks(zBlock, h, 2L * h);
+            zO = colBlocks(zBlock, 2L * h, 3L * h);
+            zI = colBlocks(zBlock, 3L * h, 4L * h);
+            zSig = colBlocks(zBlock, h, 4L * h);
+            cBlock = stepBlocks(cx, b, t + 1, 0);
+            tcBlock = stepBlocks(tc, b, t, 0);
+            kBlock = stepBlocks(k, b, t, 0);
+            dCBlock = stepBlocks(dC, b, t, 0);
+            INDArray[] fRows = stepBlocks(f, b, t, 0);
+            INDArray[] dZRows = stepBlocks(dZ, b, t, 0);
+            dZBlock = dZRows;
+            fO = colBlocks(fRows, 2L * h, 3L * h);
+            dZO = colBlocks(dZRows, 2L * h, 3L * h);
+            f3Block = new INDArray[t];
+            dZ3Block = new INDArray[t];
+            for (int s = 0; s < t; s++) {
+                f3Block[s] = fRows[s].reshape('c', b, 4, h);
+                dZ3Block[s] = dZRows[s].reshape('c', b, 4, h);
+            }
+        }
+
+        @Override
+        void forward(OpExecutioner ex, Layer layer, INDArray x, boolean withState) {
+            INDArray w = layer.getParam("W"), rw = layer.getParam("RW"), bias = layer.getParam("b");
+            if (!withState) {
+                hBlock[0].assign(0);
+                cBlock[0].assign(0);
+            }
+            NativeGemm.gemm(x, false, w, false, z, 1, 0);
+            z.addiRowVector(bias);
+            for (int s = 0; s < t; s++) {
+                boolean fromState = s > 0 || withState;
+                if (fromState) {
+                    NativeGemm.gemm(hBlock[s], false, rw, false, zBlock[s], 1, 1);
+                }
+                ex.exec(new Sigmoid(zSig[s], zSig[s]));
+                ex.exec(new Tanh(zG[s], zG[s]));
+                INDArray c = cBlock[s + 1];
+                if (fromState) {
+                    ex.exec(new MulOp(zF[s], cBlock[s], c));
+                    ex.exec(new MulOp(zI[s], zG[s], tmp));
+                    ex.exec(new AddOp(c, tmp, c));
+                } else {
+                    ex.exec(new MulOp(zI[s], zG[s], c));
+                }
+                ex.exec(new Tanh(c, tcBlock[s]));
+                ex.exec(new MulOp(zO[s], tcBlock[s], hBlock[s + 1]));
+            }
+        }
+
+        @Override
+        void backward(OpExecutioner ex, Layer layer, INDArray x, INDArray ones, INDArray dBelow, boolean withState) {
+            INDArray rw = layer.getParam("RW");
+            long n = (long) b * t;
+            INDArray g = cols(z, 0, h), fg = cols(z, h, 2L * h), o = cols(z, 2L * h, 3L * h), i = cols(z, 3L * h, 4L * h);
+            INDArray kg = cols(f, 0, h), kf = cols(f, h, 2L * h), ko = cols(f, 2L * h, 3L * h), ki = cols(f, 3L * h, 4L * h);
+            // Derivative factors of all steps at once:
+            // dZ_g = dc i (1 - g^2), dZ_f = dc c_{t-1} f (1 - f), dZ_o = dh tanh(c) o (1 - o), dZ_i = dc g i (1 - i),
+            // and the part of dc that comes from this step's output: dh o (1 - tanh(c)^2).
+            ex.exec(new MulOp(g, g, kg));
+            ex.exec(new ScalarReverseSubtraction(kg, kg, 1.0));
+            ex.exec(new MulOp(kg, i, kg));
+            ex.exec(new TimesOneMinus(fg, kf));
+            ex.exec(new MulOp(kf, rows(cx, 0, n), kf));
+            ex.exec(new TimesOneMinus(o, ko));
+            ex.exec(new MulOp(ko, tc, ko));
+            ex.exec(new TimesOneMinus(i, ki));
+            ex.exec(new MulOp(ki, g, ki));
+            ex.exec(new MulOp(tc, tc, k));
+            ex.exec(new ScalarReverseSubtraction(k, k, 1.0));
+            ex.exec(new MulOp(k, o, k));
+            for (int s = t - 1; s >= 0; s--) {
+                INDArray dc = dCBlock[s];
+                ex.exec(new MulOp(dHBlock[s], kBlock[s], dc));
+                if (s < t - 1) {
+                    ex.exec(new MulOp(dCBlock[s + 1], zF[s + 1], tmp));
+                    ex.exec(new AddOp(dc, tmp, dc));
+                }
+                ex.exec(new BroadcastMulOp(f3Block[s], dc, dZ3Block[s], 0, 2));
+                ex.exec(new MulOp(dHBlock[s], fO[s], dZO[s]));
+                if (s > 0) {
+                    NativeGemm.gemm(dZBlock[s], false, rw, true, dHBlock[s - 1], 1, 1);
+                }
+            }
+            weightGradients(layer, x, dZ, ones, dBelow);
+        }
+
+        @Override
+        void keepFinalState() {
+            hBlock[0].assign(hBlock[t]);
+            cBlock[0].assign(cBlock[t]);
+        }
+    }
+
+    /** DL4J's SimpleRnn: h_t = tanh(x_t W + h_{t-1} RW + b). */
+    private static final class RnnLayer extends Recurrent {
+        INDArray d, dZ;
+        INDArray[] dBlock, dZBlock;
+
+        @Override
+        void allocate(DataType type, int b, int t) {
+            super.allocate(type, b, t);
+            int n = b * t;
+            d = Nd4j.create(type, new long[]{n, h}, 'c');
+            dZ = Nd4j.create(type, new long[]{n, h}, 'c');
+            dBlock = stepBlocks(d, b, t, 0);
+            dZBlock = stepBlocks(dZ, b, t, 0);
+        }
+
+        @Override
+        void forward(OpExecutioner ex, Layer layer, INDArray x, boolean withState) {
+            INDArray w = layer.getParam("W"), rw = layer.getParam("RW"), bias = layer.getParam("b");
+            if (!withState) {
+                hBlock[0].assign(0);
+            }
+            NativeGemm.gemm(x, false, w, false, hOut, 1, 0);
+            hOut.addiRowVector(bias);
+            for (int s = 0; s < t; s++) {
+                if (s > 0 || withState) {
+                    NativeGemm.gemm(hBlock[s], false, rw, false, hBlock[s + 1], 1, 1);
+                }
+                ex.exec(new Tanh(hBlock[s + 1], hBlock[s + 1]));
+            }
+        }
+
+        @Override
+        void backward(OpExecutioner ex, Layer layer, INDArray x, INDArray ones, INDArray dBelow, boolean withState) {
+            INDArray rw = layer.getParam("RW");
+            ex.exec(new MulOp(hOut, hOut, d));
+            ex.exec(new ScalarReverseSubtraction(d, d, 1.0));
+            for (int s = t - 1; s >= 0; s--) {
+                ex.exec(new MulOp(dHBlock[s], dBlock[s], dZBlock[s]));
+                if (s > 0) {
+                    NativeGemm.gemm(dZBlock[s], false, rw, true, dHBlock[s - 1], 1, 1);
+                }
+            }
+            weightGradients(layer, x, dZ, ones, dBelow);
+        }
+
+        @Override
+        void keepFinalState() {
+            hBlock[0].assign(hBlock[t]);
+        }
+    }
+
+    /** The RnnOutputLayer: softmax over the vocabulary at every step, cross-entropy summed over tokens. */
+    private static final class Output {
+        int index, nIn, nOut;
+        double clipEps;
+        INDArray gW, gb, y, p, logP, dY;
+
+        void allocate(DataType type, int n) {
+            y = Nd4j.create(type, new long[]{n, nOut}, 'c');
+            p = Nd4j.create(type, new long[]{n, nOut}, 'c');
+            logP = Nd4j.create(type, new long[]{n, nOut}, 'c');
+            dY = Nd4j.create(type, new long[]{n, nOut}, 'c');
+        }
+
+        /** Returns the summed cross-entropy; fills the output layer's gradients and {@code dH} (dL/d input). */
+        double forwardBackward(OpExecutioner ex, Layer layer, INDArray hIn, INDArray labels, INDArray ones, INDArray dH) {
+            INDArray w = layer.getParam("W"), bias = layer.getParam("b");
+            NativeGemm.gemm(hIn, false, w, false, y, 1, 0);
+            y.addiRowVector(bias);
+            ex.exec(new SoftMax(y, p, 1));
+            // DL4J's score clips the probabilities to [eps, 1 - eps] before the log; its gradient does not.
+            if (clipEps > 0) {
+                ex.exec(new ScalarMax(p, null, logP, clipEps));
+                ex.exec(new ScalarMin(logP, null, logP, 1.0 - clipEps));
+                ex.exec(new Log(logP, logP));
+            } else {
+                ex.exec(new Log(p, logP));
+            }
+            ex.exec(new MulOp(logP, labels, logP));
+            double loss = -logP.sumNumber().doubleValue();
+            ex.exec(new SubOp(p, labels, dY));
+            NativeGemm.gemm(hIn, true, dY, false, gW, 1, 0);
+            NativeGemm.gemm(ones, false, dY, false, gb, 1, 0);
+            NativeGemm.gemm(dY, false, w, true, dH, 1, 0);
+            return loss;
+        }
+    }
+
+    /** The layers this engine is bound to, for diagnostics: e.g. "LSTM(28->256), LSTM(256->256), output(256->28)". */
+    public String describe() {
+        if (layers == null) {
+            return "not prepared";
+        }
+        List<String> parts = new ArrayList<>();
+        for (Recurrent r : layers) {
+            parts.add((r instanceof LstmLayer ? "LSTM(" : "SimpleRnn(") + r.nIn + "->" + r.h + ")");
+        }
+        parts.add("output(" + output.nIn + "->" + output.nOut + ")");
+        return String.join(", ", parts);
+    }
+}

@@ -64,6 +64,7 @@ public final class TrainingBenchmark {
         List<String> paths = List.of("dl4j-fit", "trainer-dl4j", "trainer-fused");
         Path out = Paths.get("target", "benchmark");
         boolean gemm = true;
+        boolean profile = false;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -81,6 +82,7 @@ public final class TrainingBenchmark {
                     case "--paths" -> o.paths = Arrays.stream(value(args, ++i).split(",")).map(TrainingBenchmark::path).toList();
                     case "--out" -> o.out = Paths.get(value(args, ++i));
                     case "--no-gemm" -> o.gemm = false;
+                    case "--profile" -> o.profile = true;
                     case "--help", "-h" -> {
                         System.out.println(usage());
                         System.exit(0);
@@ -100,8 +102,11 @@ public final class TrainingBenchmark {
                   --warmup N           untimed iterations first (default 5)
                   --cells rnn,lstm     which cells (default both)
                   --layers 1,2,3       which depths (default 1,2,3)
-                  --paths a,b          among dl4j-fit, trainer-dl4j, trainer-fused (default all three)
+                  --paths a,b          among dl4j-fit, trainer-dl4j, trainer-fused (default: these three) and
+                                       trainer-fused-Nt (the fused path with N threads for everything) or
+                                       trainer-fused-Nb (step loops on 1 thread, N BLAS threads for the rest)
                   --no-gemm            skip the matrix-product measurement (no floor then)
+                  --profile            print where the fused path's time goes, phase by phase
                   --out DIR            where the CSV goes (default target/benchmark)""";
     }
 
@@ -138,8 +143,9 @@ public final class TrainingBenchmark {
 
     private static String path(String s) {
         String p = s.trim();
-        if (!List.of("dl4j-fit", "trainer-dl4j", "trainer-fused").contains(p)) {
-            throw new IllegalArgumentException("Unknown path " + s + ": use dl4j-fit, trainer-dl4j or trainer-fused");
+        if (!List.of("dl4j-fit", "trainer-dl4j", "trainer-fused").contains(p) && !p.matches("trainer-fused-[1-9][0-9]*[tb]")) {
+            throw new IllegalArgumentException("Unknown path " + s + ": use dl4j-fit, trainer-dl4j, trainer-fused"
+                    + ", trainer-fused-Nt or trainer-fused-Nb");
         }
         return p;
     }
@@ -149,13 +155,28 @@ public final class TrainingBenchmark {
         void run(DataSet batch);
     }
 
-    /** The {@code Trainer}'s per-batch step: gradient, per-token scaling, global-norm clipping, updater, parameter update. */
-    static Step trainerStep(MultiLayerNetwork net, Supplier<BatchGradient> engineFactory) {
-        BatchGradient engine = engineFactory.get();
-        engine.prepare(net, false, STEPS);
-        Updater updater = net.getUpdater();
-        return batch -> {
+    /**
+     * The {@code Trainer}'s per-batch step (as in {@code Trainer.trainEpoch}): gradient, per-token
+     * scaling, global-norm clipping, updater, parameter update; it also times the part after the gradient.
+     */
+    static final class TrainerStep implements Step {
+        final MultiLayerNetwork net;
+        final BatchGradient engine;
+        final Updater updater;
+        long updateNanos;
+        long steps;
+
+        TrainerStep(MultiLayerNetwork net, Supplier<BatchGradient> engineFactory) {
+            this.net = net;
+            this.engine = engineFactory.get();
+            this.engine.prepare(net, false, STEPS);
+            this.updater = net.getUpdater();
+        }
+
+        @Override
+        public void run(DataSet batch) {
             engine.compute(net, batch);
+            long t0 = System.nanoTime();
             Gradient gradient = net.gradient();
             INDArray flat = gradient.gradient();
             flat.divi((double) BATCH * STEPS);
@@ -164,7 +185,9 @@ public final class TrainingBenchmark {
             updater.update(net, gradient, iteration, net.getEpochCount(), 1, LayerWorkspaceMgr.noWorkspaces());
             net.params().subi(flat);
             net.getLayerWiseConfigurations().setIterationCount(iteration + 1);
-        };
+            updateNanos += System.nanoTime() - t0;
+            steps++;
+        }
     }
 
     static MultiLayerNetwork network(CellType cell, int layers, double learningRate) {
@@ -286,15 +309,30 @@ public final class TrainingBenchmark {
                     MultiLayerNetwork net = network(cell, layers, 1.0 / STEPS);
                     steps.put(p, net::fit);
                 }
-                case "trainer-dl4j" -> steps.put(p, trainerStep(network(cell, layers, 1.0), Dl4jBatchGradient::new));
-                case "trainer-fused" -> steps.put(p, trainerStep(network(cell, layers, 1.0), FusedRnnGradient::new));
-                default -> throw new IllegalStateException(p);
+                case "trainer-dl4j" -> steps.put(p, new TrainerStep(network(cell, layers, 1.0), Dl4jBatchGradient::new));
+                case "trainer-fused" -> steps.put(p, new TrainerStep(network(cell, layers, 1.0), FusedRnnGradient::new));
+                default -> {
+                    int n = Integer.parseInt(p.substring("trainer-fused-".length(), p.length() - 1));
+                    Supplier<BatchGradient> engine = p.endsWith("t") ? () -> new FusedRnnGradient(n, n) : () -> new FusedRnnGradient(1, n);
+                    steps.put(p, new TrainerStep(network(cell, layers, 1.0), engine));
+                }
             }
         }
         Map<String, double[]> times = new LinkedHashMap<>();
         steps.keySet().forEach(k -> times.put(k, new double[o.reps]));
         for (int i = 0; i < o.warmup + o.reps; i++) {
             DataSet batch = data.get(i % data.size());
+            if (i == o.warmup) {
+                for (Step st : steps.values()) {
+                    if (st instanceof TrainerStep ts) {
+                        ts.updateNanos = 0;
+                        ts.steps = 0;
+                        if (ts.engine instanceof FusedRnnGradient f) {
+                            f.resetProfile();
+                        }
+                    }
+                }
+            }
             for (Map.Entry<String, Step> e : steps.entrySet()) {
                 long t0 = System.nanoTime();
                 e.getValue().run(batch);
@@ -303,6 +341,16 @@ public final class TrainingBenchmark {
                     times.get(e.getKey())[i - o.warmup] = (t1 - t0) / 1e6;
                 }
             }
+        }
+        for (Map.Entry<String, Step> e : steps.entrySet()) {
+            if (!(o.profile && e.getValue() instanceof TrainerStep ts && ts.engine instanceof FusedRnnGradient f)) {
+                continue;
+            }
+            System.out.printf(Locale.ROOT, "   profile of %s, %s L=%d (mean ms per iteration):%n", e.getKey(), cell, layers);
+            f.profileMillis().forEach((phase, ms) ->
+                    System.out.printf(Locale.ROOT, "     %-26s %7.2f  %s%n", phase, ms, phase.description()));
+            System.out.printf(Locale.ROOT, "     %-26s %7.2f  %s%n", "UPDATE", ts.updateNanos / 1e6 / Math.max(1, ts.steps),
+                    "scale, clip, updater, subtract (Trainer)");
         }
         List<Result> out = new ArrayList<>();
         times.forEach((p, ms) -> out.add(new Result(cell, layers, p, ms)));

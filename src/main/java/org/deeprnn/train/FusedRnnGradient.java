@@ -39,6 +39,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * A faster {@link BatchGradient} for the chapter's models: stacked DL4J {@code LSTM} and/or
@@ -70,6 +74,41 @@ import java.util.Map;
  * carried state in both; for LSTM layers, and for SimpleRnn without carried state, the two agree.
  */
 public final class FusedRnnGradient implements BatchGradient {
+    /** Where the time of {@link #compute} goes, for {@link #profileMillis()}. */
+    public enum Phase {
+        INPUT("copy batch to time-major"),
+        FORWARD_SEQUENCE_GEMM("forward X W + b, all steps"),
+        FORWARD_STEP_GEMM("forward H_t-1 RW, per step"),
+        FORWARD_STEP_ELEMENTWISE("forward gates and cell, per step"),
+        OUTPUT_LAYER("output layer, softmax, loss and its gradients"),
+        BACKWARD_FACTORS("gate derivative factors, all steps"),
+        BACKWARD_STEP_ELEMENTWISE("backward gates and cell, per step"),
+        BACKWARD_STEP_GEMM("backward dZ_t RW^T, per step"),
+        WEIGHT_GRADIENT_GEMM("weight gradients and dX, all steps"),
+        LANE_WAIT("waiting for the other lanes of the step loops"),
+        STATE("carry the state");
+
+        private final String description;
+
+        Phase(String description) {
+            this.description = description;
+        }
+
+        public String description() {
+            return description;
+        }
+    }
+
+    private final long[] phaseNanos = new long[Phase.values().length];
+    /** Fewer batch rows per lane than this and the per-op overhead outweighs the parallelism. */
+    static final int MIN_LANE_ROWS = 2;
+    private final int threads;
+    private final int sequenceThreads;
+    private ExecutorService pool;
+    private int blasThreads = -1;
+    /** When lane 0 (the calling thread) finished its part of the last step loop. */
+    private long lastLaneEnd;
+    private long profiledBatches;
     private MultiLayerNetwork net;
     private INDArray boundFlatGradient;
     private Recurrent[] layers;
@@ -82,6 +121,34 @@ public final class FusedRnnGradient implements BatchGradient {
     private INDArray inputBuffer;
     private INDArray labelBuffer;
     private INDArray ones;
+
+    /**
+     * The settings measured fastest on a 2-core machine: step loops on the calling thread (their
+     * operations are too small to gain from splitting the batch), whole-sequence products on one
+     * OpenBLAS thread per core.
+     */
+    public FusedRnnGradient() {
+        this(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** All work on {@code threads} threads: {@code FusedRnnGradient(threads, threads)}. */
+    public FusedRnnGradient(int threads) {
+        this(threads, threads);
+    }
+
+    /**
+     * @param laneThreads     how many threads run the step loops side by side, each on its share of the
+     *                        batch rows with single-threaded per-step products (1: the calling thread only)
+     * @param sequenceThreads OpenBLAS threads for the whole-sequence products (input projections,
+     *                        weight gradients, output layer)
+     */
+    public FusedRnnGradient(int laneThreads, int sequenceThreads) {
+        if (laneThreads < 1 || sequenceThreads < 1) {
+            throw new IllegalArgumentException("thread counts must be at least 1, got " + laneThreads + " and " + sequenceThreads);
+        }
+        this.threads = laneThreads;
+        this.sequenceThreads = sequenceThreads;
+    }
 
     /** Null when this class can train {@code net}; otherwise the reason it cannot (for a fallback decision). */
     public static String unsupportedReason(MultiLayerNetwork net) {
@@ -211,6 +278,50 @@ public final class FusedRnnGradient implements BatchGradient {
         this.hasState = false;
         this.type = net.params().dataType();
         bind();
+        if (threads > 1 && pool == null) {
+            pool = Executors.newFixedThreadPool(threads - 1, r -> {
+                Thread th = new Thread(r, "fused-rnn-lane");
+                th.setDaemon(true);
+                return th;
+            });
+        }
+    }
+
+    /** Runs {@code work} on every lane: lane 0 on the calling thread, the others on the pool; rethrows their failures. */
+    private void runLanes(Lane[] lanes, java.util.function.Consumer<Lane> work) {
+        useBlasThreads(1);
+        if (lanes.length == 1) {
+            work.accept(lanes[0]);
+            lastLaneEnd = System.nanoTime();
+            return;
+        }
+        List<Future<?>> others = new ArrayList<>();
+        for (int i = 1; i < lanes.length; i++) {
+            Lane lane = lanes[i];
+            others.add(pool.submit(() -> work.accept(lane)));
+        }
+        try {
+            work.accept(lanes[0]);
+        } finally {
+            lastLaneEnd = System.nanoTime();
+            for (Future<?> f : others) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while waiting for a lane of the step loop", e);
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("A lane of the step loop failed: " + e.getCause(), e.getCause());
+                }
+            }
+        }
+    }
+
+    private void useBlasThreads(int n) {
+        if (n != blasThreads) {
+            NativeGemm.setThreads(n);
+            blasThreads = n;
+        }
     }
 
     /** Finds the parameter and gradient views of every layer, making DL4J create its gradient view if needed. */
@@ -341,19 +452,34 @@ public final class FusedRnnGradient implements BatchGradient {
         }
         boolean withState = carry && hasState;
         OpExecutioner ex = Nd4j.getExecutioner();
+        int savedBlasThreads = NativeGemm.threads();
+        blasThreads = savedBlasThreads;
+        try {
+            return run(ex, features, labels, b, t, withState);
+        } finally {
+            NativeGemm.setThreads(savedBlasThreads);
+            blasThreads = savedBlasThreads;
+        }
+    }
+
+    private double run(OpExecutioner ex, INDArray features, INDArray labels, int b, int t, boolean withState) {
+        long t0 = System.nanoTime();
         inputBuffer.reshape('c', t, b, layers[0].nIn).assign(features.permute(2, 0, 1));
         labelBuffer.reshape('c', t, b, output.nOut).assign(labels.permute(2, 0, 1));
+        t0 = lap(Phase.INPUT, t0);
 
         INDArray x = inputBuffer;
         for (Recurrent r : layers) {
-            r.forward(ex, net.getLayer(r.index), x, withState);
+            t0 = r.forward(ex, net.getLayer(r.index), x, withState, t0);
             x = r.hOut;
         }
-        double loss = output.forwardBackward(ex, net.getLayer(output.index), x, labelBuffer, ones, layers[layers.length - 1].dH);
+        useBlasThreads(sequenceThreads);
+        double loss = output.forwardBackward(ex, net.getLayer(output.index), x, labelBuffer, ones, layers[layers.length - 1].dHOut);
+        t0 = lap(Phase.OUTPUT_LAYER, t0);
         for (int i = layers.length - 1; i >= 0; i--) {
             Recurrent r = layers[i];
-            INDArray below = i > 0 ? layers[i - 1].dH : null;
-            r.backward(ex, net.getLayer(r.index), i > 0 ? layers[i - 1].hOut : inputBuffer, ones, below, withState);
+            INDArray below = i > 0 ? layers[i - 1].dHOut : null;
+            t0 = r.backward(ex, net.getLayer(r.index), i > 0 ? layers[i - 1].hOut : inputBuffer, ones, below, t0);
         }
         if (carry) {
             for (Recurrent r : layers) {
@@ -361,6 +487,8 @@ public final class FusedRnnGradient implements BatchGradient {
             }
             hasState = true;
         }
+        lap(Phase.STATE, t0);
+        profiledBatches++;
         return loss;
     }
 
@@ -370,8 +498,9 @@ public final class FusedRnnGradient implements BatchGradient {
             inputBuffer = Nd4j.create(type, new long[]{n, layers[0].nIn}, 'c');
             labelBuffer = Nd4j.create(type, new long[]{n, output.nOut}, 'c');
             ones = Nd4j.ones(type, 1, n);
+            int laneCount = Math.max(1, Math.min(threads, b / MIN_LANE_ROWS));
             for (Recurrent r : layers) {
-                r.allocate(type, b, t);
+                r.allocate(type, b, t, laneCount);
             }
             output.allocate(type, n);
         }
@@ -385,28 +514,63 @@ public final class FusedRnnGradient implements BatchGradient {
         hasState = false;
     }
 
+    /** Milliseconds per batch spent in each phase since the last {@link #resetProfile()}, in order of the phases. */
+    public Map<Phase, Double> profileMillis() {
+        Map<Phase, Double> out = new java.util.EnumMap<>(Phase.class);
+        for (Phase p : Phase.values()) {
+            out.put(p, profiledBatches == 0 ? 0.0 : phaseNanos[p.ordinal()] / 1e6 / profiledBatches);
+        }
+        return out;
+    }
+
+    public void resetProfile() {
+        Arrays.fill(phaseNanos, 0);
+        profiledBatches = 0;
+    }
+
+    private long lap(Phase phase, long since) {
+        long now = System.nanoTime();
+        phaseNanos[phase.ordinal()] += now - since;
+        return now;
+    }
+
     @Override
     public void finish(MultiLayerNetwork net) {
         hasState = false;
+        if (pool != null) {
+            pool.shutdown();
+            pool = null;
+        }
     }
 
     // ------------------------------------------------------------------ layers
+    //
+    // Layout. Every per-layer array has R = (steps + 1) * batch rows and is column-major ('f'): row
+    // block k (rows k*batch .. (k+1)*batch) belongs to step k - 1, block 0 holds the state the batch
+    // starts from (or nothing). So:
+    //  - a whole column block (one gate of all steps) is contiguous: the batched element-wise work
+    //    before the backward loop runs on contiguous memory;
+    //  - the per-step blocks of all arrays have the same strides, which ND4J's element-wise loops
+    //    handle about twice as fast as mixed layouts;
+    //  - rows batch..R of any array are the whole sequence as one column-major matrix (leading
+    //    dimension R) for the batched matrix products, and rows 0..R-batch are the same sequence
+    //    shifted by one step (the previous hidden state of every step).
 
-    /** Rows [from, to) of a row-major matrix: a contiguous view. */
+    /** Rows [from, to) of a matrix: a view. */
     static INDArray rows(INDArray m, long from, long to) {
         return m.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
     }
 
-    /** Columns [from, to) of a matrix: a strided view. */
+    /** Columns [from, to) of a matrix: a view (contiguous for a column-major matrix). */
     static INDArray cols(INDArray m, long from, long to) {
         return m.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to));
     }
 
-    /** Per-step row blocks of a time-major [steps * batch, width] matrix. */
-    static INDArray[] stepBlocks(INDArray m, int b, int t, int firstBlock) {
-        INDArray[] out = new INDArray[t];
-        for (int s = 0; s < t; s++) {
-            out[s] = rows(m, (long) (s + firstBlock) * b, (long) (s + firstBlock + 1) * b);
+    /** Row blocks {@code first .. first + count - 1} of a [R, width] matrix, one per step. */
+    static INDArray[] blocks(INDArray m, int b, int first, int count) {
+        INDArray[] out = new INDArray[count];
+        for (int k = 0; k < count; k++) {
+            out[k] = rows(m, (long) (first + k) * b, (long) (first + k + 1) * b);
         }
         return out;
     }
@@ -419,107 +583,227 @@ public final class FusedRnnGradient implements BatchGradient {
         return out;
     }
 
+    static INDArray columnMajor(DataType type, long rows, long cols) {
+        return Nd4j.create(type, new long[]{rows, cols}, 'f');
+    }
+
+    /** Rows lo..hi of row blocks {@code first .. first + count - 1} of a [R, width] matrix, one per step. */
+    static INDArray[] blocks(INDArray m, int b, int first, int count, int lo, int hi) {
+        INDArray[] out = new INDArray[count];
+        for (int k = 0; k < count; k++) {
+            out[k] = rows(m, (long) (first + k) * b + lo, (long) (first + k) * b + hi);
+        }
+        return out;
+    }
+
     /** One recurrent layer: its geometry, DL4J gradient views and working buffers. */
-    private abstract static class Recurrent {
+    private abstract class Recurrent {
         int index, nIn, h, b, t;
         INDArray gW, gRW, gb;
-        /** Hidden states, time-major, with the initial state as block 0: [(t + 1) b, h]. */
+        /** Hidden states [R, h]: block 0 the initial state, block s + 1 the output of step s. */
         INDArray hx;
-        /** Blocks 1..t of hx: this layer's output, the next layer's input. */
+        /** Rows b..R of hx: this layer's output for all steps, the next layer's input. */
         INDArray hOut;
-        /** Blocks 0..t-1 of hx: the state each step starts from. */
+        /** Rows 0..R-b of hx: the state every step starts from. */
         INDArray hPrev;
-        INDArray[] hBlock;
-        /** Gradient of the loss w.r.t. this layer's outputs, [t b, h]. */
-        INDArray dH;
-        INDArray[] dHBlock;
+        /** Gradient of the loss w.r.t. this layer's outputs [R, h] (block s + 1 for step s); dHOut its rows b..R. */
+        INDArray dH, dHOut;
+        /** The batch rows split into lanes that run the step loops side by side. */
+        Lane[] lanes;
 
-        void allocate(DataType type, int b, int t) {
+        void allocate(DataType type, int b, int t, int laneCount) {
             this.b = b;
             this.t = t;
-            int n = b * t;
-            hx = Nd4j.create(type, new long[]{(long) (t + 1) * b, h}, 'c');
-            hOut = rows(hx, b, (long) (t + 1) * b);
-            hPrev = rows(hx, 0, n);
-            hBlock = stepBlocks(hx, b, t + 1, 0);
-            dH = Nd4j.create(type, new long[]{n, h}, 'c');
-            dHBlock = stepBlocks(dH, b, t, 0);
+            long r = (long) (t + 1) * b;
+            hx = columnMajor(type, r, h);
+            hOut = rows(hx, b, r);
+            hPrev = rows(hx, 0, r - b);
+            dH = columnMajor(type, r, h);
+            dHOut = rows(dH, b, r);
+            allocateOwn(type, r);
+            lanes = new Lane[laneCount];
+            for (int i = 0; i < laneCount; i++) {
+                lanes[i] = lane(b * i / laneCount, b * (i + 1) / laneCount);
+            }
         }
 
-        abstract void forward(OpExecutioner ex, Layer layer, INDArray x, boolean withState);
+        abstract void allocateOwn(DataType type, long r);
 
-        /** Fills the gradient views; adds dL/dX to {@code dBelow} (the layer below's dH) when that is not null. */
-        abstract void backward(OpExecutioner ex, Layer layer, INDArray x, INDArray ones, INDArray dBelow, boolean withState);
+        abstract Lane lane(int lo, int hi);
 
-        abstract void keepFinalState();
+        /** Runs the layer over all steps; {@code t0} and the result are profiling timestamps. */
+        abstract long forward(OpExecutioner ex, Layer layer, INDArray x, boolean withState, long t0);
 
-        void weightGradients(Layer layer, INDArray x, INDArray dZ, INDArray ones, INDArray dBelow) {
+        /** Fills the gradient views; sets {@code dBelow} (the layer below's dH) to dL/dX when that is not null. */
+        abstract long backward(OpExecutioner ex, Layer layer, INDArray x, INDArray ones, INDArray dBelow, long t0);
+
+        void keepFinalState() {
+            for (Lane l : lanes) {
+                l.keepFinalState();
+            }
+        }
+
+        void clearState() {
+            for (Lane l : lanes) {
+                l.clearState();
+            }
+        }
+
+        long weightGradients(Layer layer, INDArray x, INDArray dZ, INDArray ones, INDArray dBelow, long t0) {
+            useBlasThreads(sequenceThreads);
             NativeGemm.gemm(x, true, dZ, false, gW, 1, 0);
             NativeGemm.gemm(hPrev, true, dZ, false, gRW, 1, 0);
             NativeGemm.gemm(ones, false, dZ, false, gb, 1, 0);
             if (dBelow != null) {
                 NativeGemm.gemm(dZ, false, layer.getParam("W"), true, dBelow, 1, 0);
             }
+            return lap(Phase.WEIGHT_GRADIENT_GEMM, t0);
         }
     }
 
+    /**
+     * Rows lo..hi of every step of one layer: the step loops of different lanes touch disjoint rows
+     * and run in parallel. Only lane 0 (the calling thread) records profile times.
+     */
+    private abstract class Lane {
+        final int lo, hi;
+        final boolean timed;
+        INDArray[] hBlock, dHBlock;
+
+        Lane(Recurrent layer, int lo, int hi) {
+            this.lo = lo;
+            this.hi = hi;
+            this.timed = lo == 0;
+            hBlock = blocks(layer.hx, layer.b, 0, layer.t + 1, lo, hi);
+            dHBlock = blocks(layer.dH, layer.b, 1, layer.t, lo, hi);
+        }
+
+        long lapIf(Phase phase, long since) {
+            return timed ? lap(phase, since) : since;
+        }
+
+        abstract void forwardSteps(OpExecutioner ex, INDArray rw, boolean withState);
+
+        abstract void backwardSteps(OpExecutioner ex, INDArray rw);
+
+        abstract void keepFinalState();
+
+        abstract void clearState();
+    }
+
     /** DL4J's LSTM: gate blocks [block input (tanh) | forget | output | input gate] within 4h, no peepholes. */
-    private static final class LstmLayer extends Recurrent {
-        INDArray z, dZ, cx, tc, f, k, dC, tmp;
-        INDArray[] zBlock, zG, zF, zO, zI, zSig, cBlock, tcBlock, f3Block, dZBlock, dZ3Block, fO, dZO, dCBlock, kBlock;
+    private final class LstmLayer extends Recurrent {
+        /** Gate pre-activations, activated in place: [R, 4h], block s + 1 for step s. */
+        INDArray z, zSeq;
+        /** Cell states [R, h] (block 0 initial), tanh of the cell [R, h], derivative factors [R, 4h] and [R, h]. */
+        INDArray cx, tc, f, k;
+        /** Gradients w.r.t. the gate pre-activations [R, 4h] and the cell [R, h]. */
+        INDArray dZ, dZSeq, dC;
 
         @Override
-        void allocate(DataType type, int b, int t) {
-            super.allocate(type, b, t);
-            int n = b * t;
-            z = Nd4j.create(type, new long[]{n, 4L * h}, 'c');
-            dZ = Nd4j.create(type, new long[]{n, 4L * h}, 'c');
-            f = Nd4j.create(type, new long[]{n, 4L * h}, 'c');
-            cx = Nd4j.create(type, new long[]{(long) (t + 1) * b, h}, 'c');
-            tc = Nd4j.create(type, new long[]{n, h}, 'c');
-            k = Nd4j.create(type, new long[]{n, h}, 'c');
-            dC = Nd4j.create(type, new long[]{n, h}, 'c');
-            tmp = Nd4j.create(type, new long[]{b, h}, 'c');
-            zBlock = stepBlocks(z, b, t, 0);
-            zG = colBlocks(zBlock, 0, h);
-            zF = colBlocks(zBlock, h, 2L * h);
-            zO = colBlocks(zBlock, 2L * h, 3L * h);
-            zI = colBlocks(zBlock, 3L * h, 4L * h);
-            zSig = colBlocks(zBlock, h, 4L * h);
-            cBlock = stepBlocks(cx, b, t + 1, 0);
-            tcBlock = stepBlocks(tc, b, t, 0);
-            kBlock = stepBlocks(k, b, t, 0);
-            dCBlock = stepBlocks(dC, b, t, 0);
-            INDArray[] fRows = stepBlocks(f, b, t, 0);
-            INDArray[] dZRows = stepBlocks(dZ, b, t, 0);
-            dZBlock = dZRows;
-            fO = colBlocks(fRows, 2L * h, 3L * h);
-            dZO = colBlocks(dZRows, 2L * h, 3L * h);
-            f3Block = new INDArray[t];
-            dZ3Block = new INDArray[t];
-            for (int s = 0; s < t; s++) {
-                f3Block[s] = fRows[s].reshape('c', b, 4, h);
-                dZ3Block[s] = dZRows[s].reshape('c', b, 4, h);
-            }
+        void allocateOwn(DataType type, long r) {
+            long g = 4L * h;
+            z = columnMajor(type, r, g);
+            zSeq = rows(z, b, r);
+            dZ = columnMajor(type, r, g);
+            dZSeq = rows(dZ, b, r);
+            f = columnMajor(type, r, g);
+            cx = columnMajor(type, r, h);
+            tc = columnMajor(type, r, h);
+            k = columnMajor(type, r, h);
+            dC = columnMajor(type, r, h);
         }
 
         @Override
-        void forward(OpExecutioner ex, Layer layer, INDArray x, boolean withState) {
+        Lane lane(int lo, int hi) {
+            return new LstmLane(this, lo, hi);
+        }
+
+        @Override
+        long forward(OpExecutioner ex, Layer layer, INDArray x, boolean withState, long t0) {
             INDArray w = layer.getParam("W"), rw = layer.getParam("RW"), bias = layer.getParam("b");
             if (!withState) {
-                hBlock[0].assign(0);
-                cBlock[0].assign(0);
+                clearState();
             }
-            NativeGemm.gemm(x, false, w, false, z, 1, 0);
-            z.addiRowVector(bias);
+            useBlasThreads(sequenceThreads);
+            NativeGemm.gemm(x, false, w, false, zSeq, 1, 0);
+            z.addiRowVector(bias); // block 0 too: it is never read as a gate, and this keeps the op on contiguous memory
+            t0 = lap(Phase.FORWARD_SEQUENCE_GEMM, t0);
+            runLanes(lanes, lane -> lane.forwardSteps(ex, rw, withState));
+            return lap(Phase.LANE_WAIT, lastLaneEnd);
+        }
+
+        @Override
+        long backward(OpExecutioner ex, Layer layer, INDArray x, INDArray ones, INDArray dBelow, long t0) {
+            INDArray rw = layer.getParam("RW");
+            long r = (long) (t + 1) * b;
+            INDArray g = cols(z, 0, h), fg = cols(z, h, 2L * h), o = cols(z, 2L * h, 3L * h), i = cols(z, 3L * h, 4L * h);
+            INDArray kg = cols(f, 0, h), kf = cols(f, h, 2L * h), ko = cols(f, 2L * h, 3L * h), ki = cols(f, 3L * h, 4L * h);
+            // Derivative factors of all steps at once, on contiguous columns:
+            // dZ_g = dc i (1 - g^2), dZ_f = dc c_{t-1} f (1 - f), dZ_o = dh tanh(c) o (1 - o), dZ_i = dc g i (1 - i),
+            // and the part of dc that comes from the step's own output: dh o (1 - tanh(c)^2).
+            ex.exec(new MulOp(g, g, kg));
+            ex.exec(new ScalarReverseSubtraction(kg, kg, 1.0));
+            ex.exec(new MulOp(kg, i, kg));
+            ex.exec(new TimesOneMinus(fg, kf));
+            INDArray kfSeq = rows(kf, b, r);
+            ex.exec(new MulOp(kfSeq, rows(cx, 0, r - b), kfSeq));
+            ex.exec(new TimesOneMinus(o, ko));
+            ex.exec(new MulOp(ko, tc, ko));
+            ex.exec(new TimesOneMinus(i, ki));
+            ex.exec(new MulOp(ki, g, ki));
+            ex.exec(new MulOp(tc, tc, k));
+            ex.exec(new ScalarReverseSubtraction(k, k, 1.0));
+            ex.exec(new MulOp(k, o, k));
+            t0 = lap(Phase.BACKWARD_FACTORS, t0);
+            runLanes(lanes, lane -> lane.backwardSteps(ex, rw));
+            t0 = lap(Phase.LANE_WAIT, lastLaneEnd);
+            return weightGradients(layer, x, dZSeq, ones, dBelow, t0);
+        }
+    }
+
+    private final class LstmLane extends Lane {
+        final INDArray[] zBlock, zG, zF, zO, zI, zSig, cBlock, tcBlock, fG, fF, fO, fI, kBlock, dCBlock, dZBlock, dZG, dZF, dZO, dZI;
+
+        LstmLane(LstmLayer l, int lo, int hi) {
+            super(l, lo, hi);
+            int b = l.b, t = l.t;
+            long h = l.h, g = 4L * l.h;
+            zBlock = blocks(l.z, b, 1, t, lo, hi);
+            zG = colBlocks(zBlock, 0, h);
+            zF = colBlocks(zBlock, h, 2 * h);
+            zO = colBlocks(zBlock, 2 * h, 3 * h);
+            zI = colBlocks(zBlock, 3 * h, g);
+            zSig = colBlocks(zBlock, h, g);
+            cBlock = blocks(l.cx, b, 0, t + 1, lo, hi);
+            tcBlock = blocks(l.tc, b, 1, t, lo, hi);
+            INDArray[] fBlock = blocks(l.f, b, 1, t, lo, hi);
+            fG = colBlocks(fBlock, 0, h);
+            fF = colBlocks(fBlock, h, 2 * h);
+            fO = colBlocks(fBlock, 2 * h, 3 * h);
+            fI = colBlocks(fBlock, 3 * h, g);
+            kBlock = blocks(l.k, b, 1, t, lo, hi);
+            dCBlock = blocks(l.dC, b, 1, t, lo, hi);
+            dZBlock = blocks(l.dZ, b, 1, t, lo, hi);
+            dZG = colBlocks(dZBlock, 0, h);
+            dZF = colBlocks(dZBlock, h, 2 * h);
+            dZO = colBlocks(dZBlock, 2 * h, 3 * h);
+            dZI = colBlocks(dZBlock, 3 * h, g);
+        }
+
+        @Override
+        void forwardSteps(OpExecutioner ex, INDArray rw, boolean withState) {
+            long t0 = System.nanoTime();
+            int t = zBlock.length;
             for (int s = 0; s < t; s++) {
                 boolean fromState = s > 0 || withState;
                 if (fromState) {
                     NativeGemm.gemm(hBlock[s], false, rw, false, zBlock[s], 1, 1);
+                    t0 = lapIf(Phase.FORWARD_STEP_GEMM, t0);
                 }
                 ex.exec(new Sigmoid(zSig[s], zSig[s]));
                 ex.exec(new Tanh(zG[s], zG[s]));
-                INDArray c = cBlock[s + 1];
+                INDArray c = cBlock[s + 1], tmp = dCBlock[s]; // dC is free until the backward pass
                 if (fromState) {
                     ex.exec(new MulOp(zF[s], cBlock[s], c));
                     ex.exec(new MulOp(zI[s], zG[s], tmp));
@@ -529,101 +813,134 @@ public final class FusedRnnGradient implements BatchGradient {
                 }
                 ex.exec(new Tanh(c, tcBlock[s]));
                 ex.exec(new MulOp(zO[s], tcBlock[s], hBlock[s + 1]));
+                t0 = lapIf(Phase.FORWARD_STEP_ELEMENTWISE, t0);
             }
         }
 
         @Override
-        void backward(OpExecutioner ex, Layer layer, INDArray x, INDArray ones, INDArray dBelow, boolean withState) {
-            INDArray rw = layer.getParam("RW");
-            long n = (long) b * t;
-            INDArray g = cols(z, 0, h), fg = cols(z, h, 2L * h), o = cols(z, 2L * h, 3L * h), i = cols(z, 3L * h, 4L * h);
-            INDArray kg = cols(f, 0, h), kf = cols(f, h, 2L * h), ko = cols(f, 2L * h, 3L * h), ki = cols(f, 3L * h, 4L * h);
-            // Derivative factors of all steps at once:
-            // dZ_g = dc i (1 - g^2), dZ_f = dc c_{t-1} f (1 - f), dZ_o = dh tanh(c) o (1 - o), dZ_i = dc g i (1 - i),
-            // and the part of dc that comes from this step's output: dh o (1 - tanh(c)^2).
-            ex.exec(new MulOp(g, g, kg));
-            ex.exec(new ScalarReverseSubtraction(kg, kg, 1.0));
-            ex.exec(new MulOp(kg, i, kg));
-            ex.exec(new TimesOneMinus(fg, kf));
-            ex.exec(new MulOp(kf, rows(cx, 0, n), kf));
-            ex.exec(new TimesOneMinus(o, ko));
-            ex.exec(new MulOp(ko, tc, ko));
-            ex.exec(new TimesOneMinus(i, ki));
-            ex.exec(new MulOp(ki, g, ki));
-            ex.exec(new MulOp(tc, tc, k));
-            ex.exec(new ScalarReverseSubtraction(k, k, 1.0));
-            ex.exec(new MulOp(k, o, k));
+        void backwardSteps(OpExecutioner ex, INDArray rw) {
+            long t0 = System.nanoTime();
+            int t = zBlock.length;
             for (int s = t - 1; s >= 0; s--) {
                 INDArray dc = dCBlock[s];
                 ex.exec(new MulOp(dHBlock[s], kBlock[s], dc));
                 if (s < t - 1) {
+                    INDArray tmp = dZG[s]; // overwritten below
                     ex.exec(new MulOp(dCBlock[s + 1], zF[s + 1], tmp));
                     ex.exec(new AddOp(dc, tmp, dc));
                 }
-                ex.exec(new BroadcastMulOp(f3Block[s], dc, dZ3Block[s], 0, 2));
+                ex.exec(new MulOp(dc, fG[s], dZG[s]));
+                ex.exec(new MulOp(dc, fF[s], dZF[s]));
+                ex.exec(new MulOp(dc, fI[s], dZI[s]));
                 ex.exec(new MulOp(dHBlock[s], fO[s], dZO[s]));
+                t0 = lapIf(Phase.BACKWARD_STEP_ELEMENTWISE, t0);
                 if (s > 0) {
                     NativeGemm.gemm(dZBlock[s], false, rw, true, dHBlock[s - 1], 1, 1);
+                    t0 = lapIf(Phase.BACKWARD_STEP_GEMM, t0);
                 }
             }
-            weightGradients(layer, x, dZ, ones, dBelow);
         }
 
         @Override
         void keepFinalState() {
-            hBlock[0].assign(hBlock[t]);
-            cBlock[0].assign(cBlock[t]);
+            hBlock[0].assign(hBlock[hBlock.length - 1]);
+            cBlock[0].assign(cBlock[cBlock.length - 1]);
+        }
+
+        @Override
+        void clearState() {
+            hBlock[0].assign(0);
+            cBlock[0].assign(0);
         }
     }
 
     /** DL4J's SimpleRnn: h_t = tanh(x_t W + h_{t-1} RW + b). */
-    private static final class RnnLayer extends Recurrent {
-        INDArray d, dZ;
-        INDArray[] dBlock, dZBlock;
+    private final class RnnLayer extends Recurrent {
+        /** 1 - h^2 [R, h] and the gradient w.r.t. the pre-activations [R, h]. */
+        INDArray d, dZ, dZSeq;
 
         @Override
-        void allocate(DataType type, int b, int t) {
-            super.allocate(type, b, t);
-            int n = b * t;
-            d = Nd4j.create(type, new long[]{n, h}, 'c');
-            dZ = Nd4j.create(type, new long[]{n, h}, 'c');
-            dBlock = stepBlocks(d, b, t, 0);
-            dZBlock = stepBlocks(dZ, b, t, 0);
+        void allocateOwn(DataType type, long r) {
+            d = columnMajor(type, r, h);
+            dZ = columnMajor(type, r, h);
+            dZSeq = rows(dZ, b, r);
         }
 
         @Override
-        void forward(OpExecutioner ex, Layer layer, INDArray x, boolean withState) {
+        Lane lane(int lo, int hi) {
+            return new RnnLane(this, lo, hi);
+        }
+
+        @Override
+        long forward(OpExecutioner ex, Layer layer, INDArray x, boolean withState, long t0) {
             INDArray w = layer.getParam("W"), rw = layer.getParam("RW"), bias = layer.getParam("b");
             if (!withState) {
-                hBlock[0].assign(0);
+                clearState();
             }
+            useBlasThreads(sequenceThreads);
             NativeGemm.gemm(x, false, w, false, hOut, 1, 0);
             hOut.addiRowVector(bias);
+            t0 = lap(Phase.FORWARD_SEQUENCE_GEMM, t0);
+            runLanes(lanes, lane -> lane.forwardSteps(ex, rw, withState));
+            return lap(Phase.LANE_WAIT, lastLaneEnd);
+        }
+
+        @Override
+        long backward(OpExecutioner ex, Layer layer, INDArray x, INDArray ones, INDArray dBelow, long t0) {
+            INDArray rw = layer.getParam("RW");
+            ex.exec(new MulOp(hx, hx, d));
+            ex.exec(new ScalarReverseSubtraction(d, d, 1.0));
+            t0 = lap(Phase.BACKWARD_FACTORS, t0);
+            runLanes(lanes, lane -> lane.backwardSteps(ex, rw));
+            t0 = lap(Phase.LANE_WAIT, lastLaneEnd);
+            return weightGradients(layer, x, dZSeq, ones, dBelow, t0);
+        }
+    }
+
+    private final class RnnLane extends Lane {
+        final INDArray[] dBlock, dZBlock;
+
+        RnnLane(RnnLayer l, int lo, int hi) {
+            super(l, lo, hi);
+            dBlock = blocks(l.d, l.b, 1, l.t, lo, hi);
+            dZBlock = blocks(l.dZ, l.b, 1, l.t, lo, hi);
+        }
+
+        @Override
+        void forwardSteps(OpExecutioner ex, INDArray rw, boolean withState) {
+            long t0 = System.nanoTime();
+            int t = dZBlock.length;
             for (int s = 0; s < t; s++) {
                 if (s > 0 || withState) {
                     NativeGemm.gemm(hBlock[s], false, rw, false, hBlock[s + 1], 1, 1);
+                    t0 = lapIf(Phase.FORWARD_STEP_GEMM, t0);
                 }
                 ex.exec(new Tanh(hBlock[s + 1], hBlock[s + 1]));
+                t0 = lapIf(Phase.FORWARD_STEP_ELEMENTWISE, t0);
             }
         }
 
         @Override
-        void backward(OpExecutioner ex, Layer layer, INDArray x, INDArray ones, INDArray dBelow, boolean withState) {
-            INDArray rw = layer.getParam("RW");
-            ex.exec(new MulOp(hOut, hOut, d));
-            ex.exec(new ScalarReverseSubtraction(d, d, 1.0));
-            for (int s = t - 1; s >= 0; s--) {
+        void backwardSteps(OpExecutioner ex, INDArray rw) {
+            long t0 = System.nanoTime();
+            for (int s = dZBlock.length - 1; s >= 0; s--) {
                 ex.exec(new MulOp(dHBlock[s], dBlock[s], dZBlock[s]));
+                t0 = lapIf(Phase.BACKWARD_STEP_ELEMENTWISE, t0);
                 if (s > 0) {
                     NativeGemm.gemm(dZBlock[s], false, rw, true, dHBlock[s - 1], 1, 1);
+                    t0 = lapIf(Phase.BACKWARD_STEP_GEMM, t0);
                 }
             }
-            weightGradients(layer, x, dZ, ones, dBelow);
         }
 
         @Override
         void keepFinalState() {
-            hBlock[0].assign(hBlock[t]);
+            hBlock[0].assign(hBlock[hBlock.length - 1]);
+        }
+
+        @Override
+        void clearState() {
+            hBlock[0].assign(0);
         }
     }
 

@@ -104,6 +104,25 @@ class FusedRnnGradientTest {
         compareOverBatches(cell, layers, DataType.DOUBLE, true, 1, 1e-10);
     }
 
+    /** Splitting the batch rows across threads in the step loops changes nothing but the speed. */
+    @Test
+    void laneThreadsGiveTheSameGradient() {
+        for (CellType cell : CellType.values()) {
+            MultiLayerNetwork one = network(cell, 2, DataType.DOUBLE, 31), two = network(cell, 2, DataType.DOUBLE, 31);
+            FusedRnnGradient single = new FusedRnnGradient(1, 1), split = new FusedRnnGradient(2, 2);
+            single.prepare(one, true, STEPS);
+            split.prepare(two, true, STEPS);
+            Random r = new Random(8);
+            for (int k = 0; k < 3; k++) {
+                DataSet ds = batch(r, DataType.DOUBLE);
+                assertEquals(single.compute(one, ds), split.compute(two, ds), 1e-12);
+                assertTrue(relativeDifference(two.gradient().gradient(), one.gradient().gradient()) < 1e-12, cell + " batch " + k);
+            }
+            split.finish(two);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new FusedRnnGradient(0, 1));
+    }
+
     /** Summed cross-entropy of {@code ds} when every recurrent layer starts from {@code state} (DL4J's rnnTimeStep). */
     static double lossFromState(MultiLayerNetwork net, Map<Integer, Map<String, INDArray>> state, DataSet ds) {
         net.rnnClearPreviousState();

@@ -42,7 +42,8 @@ import java.util.function.Supplier;
  *   <li>{@code dl4j-fit}: {@code MultiLayerNetwork.fit(DataSet)}, DL4J's own training step;</li>
  *   <li>{@code trainer-dl4j}: the {@link org.deeprnn.train.Trainer}'s step (per-token scaling, global-norm
  *   clipping, updater) on {@link Dl4jBatchGradient};</li>
- *   <li>{@code trainer-fused}: the same step on {@link FusedRnnGradient}.</li>
+ *   <li>{@code trainer-fused}: the same step on {@link FusedRnnGradient} (default: single-threaded);
+ *   {@code trainer-fused-Nt} / {@code -Nb} run it with N threads for everything / for the large products only.</li>
  * </ul>
  * It also measures ND4J's single-precision matrix-product speed (the OpenBLAS it runs on) at the
  * model's shapes, and from it the floor: the time the iteration's matrix products alone would take

@@ -68,10 +68,18 @@ import java.util.concurrent.Future;
  * {@link #prepare} with the reason; {@link #unsupportedReason} lets callers fall back to
  * {@link Dl4jBatchGradient} beforehand.
  * <p>
- * One difference is deliberate: with state carried across batches, DL4J's {@code SimpleRnn} computes
- * its gradient as if the batch started from a zero state (its backward pass re-runs the forward pass
- * without the stored state), while its output and loss do use the carried state. This class uses the
- * carried state in both; for LSTM layers, and for SimpleRnn without carried state, the two agree.
+ * One difference is deliberate. With the state carried across batches, DL4J's gradient (truncated
+ * BPTT with the stored state, as {@link Dl4jBatchGradient} drives it) is not the gradient of the loss
+ * DL4J itself reports: for the LSTM the test {@code dl4jCarriedStateLstmGradientIsNotTheGradientOfItsLoss}
+ * shows it, and DL4J's {@code SimpleRnn} re-runs its forward pass for backprop without the stored
+ * state. This class computes the gradient of the batch's loss with the incoming state held fixed
+ * (detached), checked against finite differences; without carried state, and on the first batch of
+ * a carried sequence, it equals DL4J's.
+ * <p>
+ * Threads: by default everything runs on the calling thread. {@link #FusedRnnGradient(int, int)} can
+ * split the batch rows of the step loops across threads and give the whole-sequence products more
+ * OpenBLAS threads; both were slower on the 2-core machine (see the benchmark's trainer-fused-Nt and
+ * -Nb paths), where the per-step operations are dominated by fixed per-call costs.
  */
 public final class FusedRnnGradient implements BatchGradient {
     /** Where the time of {@link #compute} goes, for {@link #profileMillis()}. */
@@ -123,12 +131,12 @@ public final class FusedRnnGradient implements BatchGradient {
     private INDArray ones;
 
     /**
-     * The settings measured fastest on a 2-core machine: step loops on the calling thread (their
-     * operations are too small to gain from splitting the batch), whole-sequence products on one
-     * OpenBLAS thread per core.
+     * Everything on the calling thread with single-threaded products: measured fastest on the 2-core
+     * machine (the per-step operations are too small to gain from more threads, and waking OpenBLAS's
+     * threads for the whole-sequence products between single-threaded phases cost more than it saved).
      */
     public FusedRnnGradient() {
-        this(1, Runtime.getRuntime().availableProcessors());
+        this(1, 1);
     }
 
     /** All work on {@code threads} threads: {@code FusedRnnGradient(threads, threads)}. */
@@ -564,15 +572,6 @@ public final class FusedRnnGradient implements BatchGradient {
     /** Columns [from, to) of a matrix: a view (contiguous for a column-major matrix). */
     static INDArray cols(INDArray m, long from, long to) {
         return m.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to));
-    }
-
-    /** Row blocks {@code first .. first + count - 1} of a [R, width] matrix, one per step. */
-    static INDArray[] blocks(INDArray m, int b, int first, int count) {
-        INDArray[] out = new INDArray[count];
-        for (int k = 0; k < count; k++) {
-            out[k] = rows(m, (long) (first + k) * b, (long) (first + k + 1) * b);
-        }
-        return out;
     }
 
     static INDArray[] colBlocks(INDArray[] blocks, long from, long to) {

@@ -1,0 +1,212 @@
+package org.deeprnn.train;
+
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeprnn.model.CellType;
+import org.deeprnn.model.DeepRnnBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * FusedRnnGradient computes what DL4J's backprop computes: the summed loss and every element of
+ * the raw gradient, for 1 to 3 layers, with and without the state carried over several batches.
+ */
+class FusedRnnGradientTest {
+    static final int VOCAB = 7, HIDDEN = 6, BATCH = 4, STEPS = 5;
+
+    static MultiLayerNetwork network(CellType cell, int layers, DataType type, long seed) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new DeepRnnBuilder().cell(cell).layers(layers).hiddenUnits(HIDDEN)
+                .vocabSize(VOCAB).seed(seed).updater(new Sgd(0.5)).dataType(type).build());
+        net.init();
+        return net;
+    }
+
+    static DataSet batch(Random r, DataType type) {
+        INDArray x = Nd4j.zeros(type, BATCH, VOCAB, STEPS);
+        INDArray y = Nd4j.zeros(type, BATCH, VOCAB, STEPS);
+        for (int b = 0; b < BATCH; b++) {
+            for (int t = 0; t < STEPS; t++) {
+                x.putScalar(new int[]{b, r.nextInt(VOCAB), t}, 1.0);
+                y.putScalar(new int[]{b, r.nextInt(VOCAB), t}, 1.0);
+            }
+        }
+        return new DataSet(x, y);
+    }
+
+    /** Largest |a - b| relative to the largest |b| (at least 1e-3, so that tiny gradients compare absolutely). */
+    static double relativeDifference(INDArray a, INDArray b) {
+        double diff = Transforms.abs(a.sub(b)).maxNumber().doubleValue();
+        double scale = Math.max(1e-3, Transforms.abs(b).maxNumber().doubleValue());
+        return diff / scale;
+    }
+
+    /**
+     * Runs both engines over the same batches on two copies of one network (no updates in between)
+     * and compares the loss and the whole flattened gradient after every batch.
+     */
+    static void compareOverBatches(CellType cell, int layers, DataType type, boolean carry, int batches, double tol) {
+        MultiLayerNetwork ref = network(cell, layers, type, 12345);
+        MultiLayerNetwork fast = network(cell, layers, type, 12345);
+        assertEquals(0.0, Transforms.abs(ref.params().sub(fast.params())).maxNumber().doubleValue(), "same seed, same parameters");
+        BatchGradient dl4j = new Dl4jBatchGradient();
+        BatchGradient fused = new FusedRnnGradient();
+        dl4j.prepare(ref, carry, STEPS);
+        fused.prepare(fast, carry, STEPS);
+        Random r = new Random(99);
+        for (int k = 0; k < batches; k++) {
+            DataSet ds = batch(r, type);
+            double lossRef = dl4j.compute(ref, ds);
+            double lossFast = fused.compute(fast, ds);
+            INDArray gRef = ref.gradient().gradient();
+            INDArray gFast = fast.gradient().gradient();
+            assertTrue(FusedRnnGradient.sameMemory(fast.getFlattenedGradients(), gFast), "the gradient lands in DL4J's flattened gradient view");
+            assertEquals(lossRef, lossFast, tol * Math.abs(lossRef), cell + " L=" + layers + " batch " + k + ": loss");
+            double rel = relativeDifference(gFast, gRef);
+            assertTrue(rel <= tol, cell + " L=" + layers + " carry=" + carry + " batch " + k + ": gradient differs by " + rel);
+        }
+        dl4j.finish(ref);
+        fused.finish(fast);
+    }
+
+    @ParameterizedTest(name = "LSTM, {0} layer(s), DOUBLE")
+    @CsvSource({"1", "2", "3"})
+    void lstmMatchesDl4jInDouble(int layers) {
+        compareOverBatches(CellType.LSTM, layers, DataType.DOUBLE, false, 3, 1e-10);
+    }
+
+    @ParameterizedTest(name = "LSTM, {0} layer(s), FLOAT")
+    @CsvSource({"1", "2", "3"})
+    void lstmMatchesDl4jInFloat(int layers) {
+        compareOverBatches(CellType.LSTM, layers, DataType.FLOAT, false, 3, 2e-5);
+    }
+
+    @ParameterizedTest(name = "{0}, {1} layer(s): first batch of a carried sequence")
+    @CsvSource({"LSTM,1", "LSTM,2", "LSTM,3", "SIMPLE_RNN,2"})
+    void firstCarriedBatchMatchesDl4j(CellType cell, int layers) {
+        compareOverBatches(cell, layers, DataType.DOUBLE, true, 1, 1e-10);
+    }
+
+    /** Splitting the batch rows across threads in the step loops changes nothing but the speed. */
+    @Test
+    void laneThreadsGiveTheSameGradient() {
+        for (CellType cell : CellType.values()) {
+            MultiLayerNetwork one = network(cell, 2, DataType.DOUBLE, 31), two = network(cell, 2, DataType.DOUBLE, 31);
+            FusedRnnGradient single = new FusedRnnGradient(1, 1), split = new FusedRnnGradient(2, 2);
+            single.prepare(one, true, STEPS);
+            split.prepare(two, true, STEPS);
+            Random r = new Random(8);
+            for (int k = 0; k < 3; k++) {
+                DataSet ds = batch(r, DataType.DOUBLE);
+                assertEquals(single.compute(one, ds), split.compute(two, ds), 1e-12);
+                assertTrue(relativeDifference(two.gradient().gradient(), one.gradient().gradient()) < 1e-12, cell + " batch " + k);
+            }
+            split.finish(two);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new FusedRnnGradient(0, 1));
+    }
+
+    /** Summed cross-entropy of {@code ds} when every recurrent layer starts from {@code state} (DL4J's rnnTimeStep). */
+    static double lossFromState(MultiLayerNetwork net, Map<Integer, Map<String, INDArray>> state, DataSet ds) {
+        net.rnnClearPreviousState();
+        state.forEach((layer, m) -> {
+            Map<String, INDArray> copy = new HashMap<>();
+            m.forEach((k, v) -> copy.put(k, v.dup()));
+            net.rnnSetPreviousState(layer, copy);
+        });
+        INDArray p = net.rnnTimeStep(ds.getFeatures());
+        net.rnnClearPreviousState();
+        return -Transforms.log(p, true).mul(ds.getLabels()).sumNumber().doubleValue();
+    }
+
+    /**
+     * With the state carried into a second batch, the gradient is that of the batch's loss with the
+     * incoming state held fixed (detached). Checked against central differences in DOUBLE for every
+     * parameter block of every layer, since DL4J's own TBPTT gradient does not satisfy this (below).
+     */
+    @ParameterizedTest(name = "{0}, {1} layer(s): carried state, finite differences")
+    @CsvSource({"LSTM,1", "LSTM,2", "LSTM,3", "SIMPLE_RNN,1", "SIMPLE_RNN,2"})
+    void carriedStateGradientMatchesFiniteDifferences(CellType cell, int layers) {
+        MultiLayerNetwork fast = network(cell, layers, DataType.DOUBLE, 777);
+        MultiLayerNetwork probe = network(cell, layers, DataType.DOUBLE, 777);
+        FusedRnnGradient fused = new FusedRnnGradient();
+        fused.prepare(fast, true, STEPS);
+        Random r = new Random(5);
+        DataSet first = batch(r, DataType.DOUBLE), second = batch(r, DataType.DOUBLE);
+        fused.compute(fast, first);
+        // The state after the first batch, as DL4J's rnnTimeStep leaves it on an identical network.
+        probe.rnnClearPreviousState();
+        probe.rnnTimeStep(first.getFeatures());
+        Map<Integer, Map<String, INDArray>> state = new HashMap<>();
+        for (int l = 0; l < layers; l++) {
+            state.put(l, probe.rnnGetPreviousState(l));
+        }
+        double loss = fused.compute(fast, second);
+        assertEquals(lossFromState(probe, state, second), loss, 1e-10 * loss, "loss from the carried state");
+        INDArray g = fast.gradient().gradient();
+        INDArray params = probe.params();
+        long n = params.length();
+        Random pick = new Random(3);
+        for (int k = 0; k < 40; k++) {
+            long i = pick.nextInt((int) n);
+            double p = params.getDouble(i), eps = 1e-6;
+            params.putScalar(i, p + eps);
+            double up = lossFromState(probe, state, second);
+            params.putScalar(i, p - eps);
+            double down = lossFromState(probe, state, second);
+            params.putScalar(i, p);
+            double numeric = (up - down) / (2 * eps);
+            assertEquals(numeric, g.getDouble(i), 1e-6 * Math.max(1, Math.abs(numeric)), cell + " parameter " + i);
+        }
+    }
+
+    /**
+     * Pins down why the carried-state comparison above is against finite differences and not DL4J:
+     * DL4J's gradient for the second batch (TBPTT with the stored state, as Dl4jBatchGradient uses it)
+     * reports the right loss but a gradient that is not the gradient of that loss. Should a later DL4J
+     * fix this, this test fails and the carried-state cases can be compared with DL4J directly.
+     */
+    @Test
+    void dl4jCarriedStateLstmGradientIsNotTheGradientOfItsLoss() {
+        MultiLayerNetwork ref = network(CellType.LSTM, 1, DataType.DOUBLE, 12345);
+        MultiLayerNetwork fast = network(CellType.LSTM, 1, DataType.DOUBLE, 12345);
+        Dl4jBatchGradient dl4j = new Dl4jBatchGradient();
+        FusedRnnGradient fused = new FusedRnnGradient();
+        dl4j.prepare(ref, true, STEPS);
+        fused.prepare(fast, true, STEPS);
+        Random r = new Random(99);
+        DataSet first = batch(r, DataType.DOUBLE), second = batch(r, DataType.DOUBLE);
+        dl4j.compute(ref, first);
+        fused.compute(fast, first);
+        double lossRef = dl4j.compute(ref, second);
+        double lossFast = fused.compute(fast, second);
+        assertEquals(lossRef, lossFast, 1e-10 * lossRef, "both report the same loss");
+        double rel = relativeDifference(fast.gradient().gradient(), ref.gradient().gradient());
+        System.out.printf("DL4J vs fused gradient, second carried batch: relative difference %.3g%n", rel);
+        assertTrue(rel > 1e-3, "DL4J's carried-state gradient now agrees with the fused one (" + rel + "): DL4J was fixed");
+        dl4j.finish(ref);
+    }
+
+    @ParameterizedTest(name = "SimpleRnn, {0} layer(s), DOUBLE")
+    @CsvSource({"1", "2", "3"})
+    void simpleRnnMatchesDl4jWithoutCarriedState(int layers) {
+        compareOverBatches(CellType.SIMPLE_RNN, layers, DataType.DOUBLE, false, 2, 1e-10);
+    }
+}

@@ -76,7 +76,7 @@ public final class Trainer {
         if (learningRate != null) {
             net.setLearningRate(learningRate);
         }
-        BatchGradient engine = engineFactory.get();
+        BatchGradient engine = engineFor(net);
         if (progress != null) {
             progress.println(describe(net) + "; hidden state "
                     + (carry ? "carried across consecutive batches" : "reset for every batch"));
@@ -170,7 +170,25 @@ public final class Trainer {
         return labels.rank() == 3 ? labels.size(0) * labels.size(2) : labels.size(0);
     }
 
-    /** One line saying what this trainer will do to {@code net}: learning rate, updater and which clipping runs. */
+    private BatchGradient engineFor(MultiLayerNetwork net) {
+        if (engineFactory != null) {
+            return engineFactory.get();
+        }
+        return FusedRnnGradient.supports(net) ? new FusedRnnGradient() : new Dl4jBatchGradient();
+    }
+
+    private String engineName(MultiLayerNetwork net) {
+        if (engineFactory != null) {
+            return engineFactory.get().getClass().getSimpleName();
+        }
+        String reason = FusedRnnGradient.unsupportedReason(net);
+        return reason == null ? "FusedRnnGradient" : "Dl4jBatchGradient (no fused path: " + reason + ")";
+    }
+
+    /**
+     * One line saying what this trainer will do to {@code net}: learning rate, updater, which
+     * clipping runs and which gradient path computes the minibatches.
+     */
     public String describe(MultiLayerNetwork net) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "training %d epochs, %,d parameters, ", epochs, net.numParams()));
@@ -193,6 +211,7 @@ public final class Trainer {
             }
         }
         s.append(clips.isEmpty() ? "none" : String.join(", ", clips));
+        s.append("; gradients: ").append(engineName(net));
         return s.toString();
     }
 
@@ -215,7 +234,7 @@ public final class Trainer {
         private PrintStream progress = System.out;
         private int printEvery;
         private final List<EpochListener> listeners = new ArrayList<>();
-        private Supplier<BatchGradient> engineFactory = Dl4jBatchGradient::new;
+        private Supplier<BatchGradient> engineFactory;
 
         public Builder epochs(int epochs) {
             if (epochs <= 0) {
@@ -267,7 +286,10 @@ public final class Trainer {
             return this;
         }
 
-        /** How each minibatch's gradient is computed (default: DL4J's own backpropagation). */
+        /**
+         * How each minibatch's gradient is computed. By default the trainer takes the fused path
+         * ({@link FusedRnnGradient}) when the network is one it handles, and DL4J's own backpropagation otherwise.
+         */
         public Builder batchGradient(Supplier<BatchGradient> engineFactory) {
             this.engineFactory = Objects.requireNonNull(engineFactory, "engineFactory");
             return this;

@@ -137,7 +137,10 @@ class TrainerTest {
         String dl4jOnly = Trainer.builder().noClipping().build().describe(perLayer);
         assertFalse(dl4jOnly.contains("global"), dl4jOnly);
         MultiLayerNetwork plain = network(CellType.LSTM, DataType.FLOAT);
-        assertTrue(Trainer.builder().noClipping().build().describe(plain).endsWith("clipping: none"));
+        String plainText = Trainer.builder().noClipping().build().describe(plain);
+        assertTrue(plainText.endsWith("clipping: none; gradients: FusedRnnGradient"), plainText);
+        String dropout = Trainer.builder().build().describe(new MultiLayerNetwork(new DeepRnnBuilder().layers(2).hiddenUnits(4).vocabSize(5).dropout(0.2).build()));
+        assertTrue(dropout.contains("gradients: Dl4jBatchGradient (no fused path: "), dropout);
     }
 
     @Test

@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# Runs every chapter notebook of notebooks/ on a Java kernel and builds the HTML site.
+#
+#   bash tools/run-chapters.sh                   # all notebooks, full size
+#   RUN_MODE=quick bash tools/run-chapters.sh    # small and fast (CI, smoke tests)
+#   bash tools/run-chapters.sh 02 03             # only notebooks whose names start with 02 or 03
+#   bash tools/run-chapters.sh --setup-only      # install Jupyter and the kernel, run nothing
+#
+# Knobs (environment variables):
+#   RUN_MODE=full|quick     full (default): the executed notebooks replace those in notebooks/;
+#                           quick: they go to target/quick-notebooks/, committed outputs stay as
+#                           they are. The kernel sees it as DEEPRNN_MODE.
+#   BACKEND=cpu|cuda        ND4J backend on the kernel's classpath (Maven profile), default cpu
+#   CELL_TIMEOUT=seconds    per-cell limit; default 600 (quick) or 7200 (full); 0 = none
+#   STARTUP_TIMEOUT=seconds how long a kernel may take to start, default 300
+#   KERNEL_JVM_OPTS="..."   JVM options of the kernel, default "-Xmx6g -Djava.awt.headless=true"
+#   KERNEL_NAME=name        name of the kernelspec this script installs, default deep-rnn-java
+#   JUPYTER_KERNEL=name     use an already installed kernel (e.g. IJava's "java") instead of
+#                           installing rapaio-jupyter-kernel; it gets IJAVA_CLASSPATH and
+#                           JJAVA_CLASSPATH for this run
+#   RJK_VERSION=x.y.z       rapaio-jupyter-kernel version, default 3.0.1
+#   JUPYTER_PYTHON=path     a Python 3 with nbclient and nbconvert, if not /usr/bin/python3
+# The kernels inherit this environment (D2L_DATA_MIRROR, for one); they run in notebooks/, with
+# D2L_DATA_DIR set to the project's data/ unless it is set already.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT="$(pwd -P)"
+trap 'echo; echo "interrupted" >&2; exit 130' INT
+
+RUN_MODE="${RUN_MODE:-full}"
+BACKEND="${BACKEND:-cpu}"
+STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-300}"
+KERNEL_JVM_OPTS="${KERNEL_JVM_OPTS:--Xmx6g -Djava.awt.headless=true}"
+KERNEL_NAME="${KERNEL_NAME:-deep-rnn-java}"
+KERNEL_DISPLAY_NAME="Java (Deep RNN, DL4J)"
+RJK_VERSION="${RJK_VERSION:-3.0.1}"
+JUPYTER_KERNEL="${JUPYTER_KERNEL:-}"
+APT_PACKAGES=(jupyter-nbconvert jupyter-client python3-nbclient)
+
+NB_DIR="$ROOT/notebooks"
+LIB_DIR="$ROOT/target/notebook-lib/$BACKEND"
+KERNEL_JAR_DIR="$ROOT/target/notebook-kernel"
+QUICK_DIR="$ROOT/target/quick-notebooks"
+FAILED_DIR="$ROOT/target/failed-notebooks"
+LOG_DIR="$ROOT/target/notebook-logs"
+SITE_DIR="$ROOT/site"
+TOOL="$ROOT/tools/nbtool.py"
+
+say() { printf '== %s\n' "$*"; }
+die() { printf 'error: %s\n' "$1" >&2; exit "${2:-1}"; }
+
+SETUP_ONLY=0
+SELECT=()
+for arg in "$@"; do
+  case "$arg" in
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    --setup-only) SETUP_ONLY=1 ;;
+    -*) die "unknown option $arg (try --help)" 2 ;;
+    *) SELECT+=("$arg") ;;
+  esac
+done
+
+case "$RUN_MODE" in
+  full) CELL_TIMEOUT="${CELL_TIMEOUT:-7200}"; OUT_DIR="$NB_DIR" ;;
+  quick) CELL_TIMEOUT="${CELL_TIMEOUT:-600}"; OUT_DIR="$QUICK_DIR" ;;
+  *) die "RUN_MODE must be full or quick, not '$RUN_MODE'" 2 ;;
+esac
+case "$BACKEND" in
+  cpu|cuda) ;;
+  *) die "BACKEND must be cpu or cuda, not '$BACKEND'" 2 ;;
+esac
+
+# ---------------------------------------------------------------- which notebooks
+NOTEBOOKS=()
+if [ -d "$NB_DIR" ]; then
+  while IFS= read -r -d '' f; do NOTEBOOKS+=("$f"); done \
+    < <(find "$NB_DIR" -maxdepth 1 -name '*.ipynb' ! -name '.*' -print0 | LC_ALL=C sort -z)
+fi
+if [ "${#SELECT[@]}" -gt 0 ]; then
+  chosen=()
+  for s in "${SELECT[@]}"; do
+    base="$(basename "$s")"
+    hit=0
+    for f in "${NOTEBOOKS[@]+"${NOTEBOOKS[@]}"}"; do
+      case "$(basename "$f")" in "$base"|"$base".ipynb|"$base"*) chosen+=("$f"); hit=1 ;; esac
+    done
+    [ "$hit" = 1 ] || die "no notebook in notebooks/ matches '$s'" 2
+  done
+  NOTEBOOKS=("${chosen[@]}")
+fi
+if [ "${#NOTEBOOKS[@]}" -eq 0 ] && [ "$SETUP_ONLY" = 0 ]; then
+  say "no notebooks in notebooks/ (expected files such as notebooks/01-deep-rnn.ipynb): nothing to run"
+  exit 0
+fi
+
+T_SETUP=$SECONDS
+
+# ---------------------------------------------------------------- 1. JDK and Maven
+if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+  JAVA="$JAVA_HOME/bin/java"
+elif command -v java >/dev/null 2>&1; then
+  JAVA="$(command -v java)"
+else
+  die "no 'java' found. Install a JDK 17 or newer (Debian/Ubuntu: apt-get install openjdk-17-jdk) and put it on PATH or set JAVA_HOME."
+fi
+JAVA_SPEC="$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}')"
+JAVA_MAJOR="${JAVA_SPEC%%.*}"
+if ! [[ "$JAVA_MAJOR" =~ ^[0-9]+$ ]] || [ "$JAVA_MAJOR" -lt 17 ] || [ "$JAVA_SPEC" = "1" ]; then
+  die "$JAVA is Java '${JAVA_SPEC:-unknown}'; the notebooks need a JDK 17 or newer (set JAVA_HOME to one)."
+fi
+if ! "$JAVA" --list-modules 2>/dev/null | grep -q '^jdk\.jshell@'; then
+  die "$JAVA has no jdk.jshell module (a JRE?); the Java kernel needs a full JDK 17 or newer."
+fi
+command -v mvn >/dev/null 2>&1 || die "no 'mvn' found. Install Maven 3.8 or newer (Debian/Ubuntu: apt-get install maven)."
+say "java: $JAVA (Java $JAVA_SPEC); maven: $(command -v mvn)"
+
+# ---------------------------------------------------------------- 2. Jupyter (nbclient + nbconvert)
+find_python() {
+  local c
+  for c in "${JUPYTER_PYTHON:-}" /usr/bin/python3 "$(command -v python3 2>/dev/null || true)"; do
+    [ -n "$c" ] && [ -x "$c" ] && "$c" "$TOOL" check >/dev/null 2>&1 && { echo "$c"; return 0; }
+  done
+  return 1
+}
+if ! PY="$(find_python)"; then
+  if [ -r /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
+    SUDO=()
+    if [ "$(id -u)" -ne 0 ]; then
+      command -v sudo >/dev/null 2>&1 || die "Jupyter is missing. As root, run:
+  apt-get update && apt-get install -y --no-install-recommends ${APT_PACKAGES[*]}
+then run this script again."
+      SUDO=(sudo)
+    fi
+    say "installing Jupyter from Debian packages: ${APT_PACKAGES[*]}"
+    t0=$SECONDS
+    APT_LOG="$(mktemp)"
+    { "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q \
+        && "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${APT_PACKAGES[@]}"
+    } > "$APT_LOG" 2>&1 || { cat "$APT_LOG" >&2; rm -f "$APT_LOG"; die "apt-get failed (output above)."; }
+    rm -f "$APT_LOG"
+    say "apt install took $((SECONDS - t0)) s"
+    PY="$(find_python)" || die "the Debian packages are installed but /usr/bin/python3 still cannot import nbclient/nbconvert."
+  else
+    die "Jupyter's nbclient and nbconvert are missing and this is not a Debian/Ubuntu system. Install them, e.g.
+  python3 -m pip install --user nbclient nbconvert jupyter_client
+(or 'brew install jupyterlab' on macOS), then run this script again; set JUPYTER_PYTHON=/path/to/python3
+if that Python is not the python3 on PATH." 2
+  fi
+fi
+say "jupyter python: $PY"
+
+# ---------------------------------------------------------------- 3. project classes and classpath
+PROFILE="-P$BACKEND"
+say "building classes and the $BACKEND classpath (mvn $PROFILE compile dependency:copy-dependencies)"
+t0=$SECONDS
+mkdir -p "$LIB_DIR"
+MVN_LOG="$ROOT/target/notebook-maven.log"
+mvn_quiet() {  # Maven's output goes to a log, shown only when Maven fails
+  mvn -q -B -ntp "$@" > "$MVN_LOG" 2>&1 || { cat "$MVN_LOG" >&2; return 1; }
+}
+mvn_quiet "$PROFILE" -DskipTests compile \
+  dependency:copy-dependencies dependency:build-classpath \
+  -DincludeScope=runtime -DoutputDirectory="$LIB_DIR" -Dmdep.outputFile="$LIB_DIR.classpath" \
+  || die "the Maven build failed (output above)."
+# drop jars left from an earlier dependency set, so that two versions never share the classpath
+tr ':' '\n' < "$LIB_DIR.classpath" | sed 's#.*/##' | LC_ALL=C sort > "$LIB_DIR.expected"
+for jar in "$LIB_DIR"/*.jar; do
+  [ -e "$jar" ] || continue
+  grep -qxF "$(basename "$jar")" "$LIB_DIR.expected" || rm -f "$jar"
+done
+say "classpath: target/classes + $(find "$LIB_DIR" -name '*.jar' | wc -l) jars in ${LIB_DIR#"$ROOT"/} ($((SECONDS - t0)) s)"
+
+CP_RJK="$ROOT/target/classes;$LIB_DIR/*.jar"
+CP_IJAVA="$ROOT/target/classes:$LIB_DIR/*.jar"
+
+# ---------------------------------------------------------------- 4. the kernel
+if [ -z "$JUPYTER_KERNEL" ]; then
+  KERNEL_JAR="$KERNEL_JAR_DIR/rapaio-jupyter-kernel-$RJK_VERSION.jar"
+  if [ ! -s "$KERNEL_JAR" ]; then
+    say "fetching rapaio-jupyter-kernel $RJK_VERSION"
+    mvn_quiet dependency:copy -Dartifact="io.github.padreati:rapaio-jupyter-kernel:$RJK_VERSION" \
+      -DoutputDirectory="$KERNEL_JAR_DIR" || die "could not fetch io.github.padreati:rapaio-jupyter-kernel:$RJK_VERSION"
+  fi
+  DATA_DIR="$("$PY" "$TOOL" data-dir)"
+  KERNEL_DIR="$("$PY" "$TOOL" install-kernel --data-dir "$DATA_DIR" --name "$KERNEL_NAME" \
+      --display-name "$KERNEL_DISPLAY_NAME" --java "$JAVA" --jvm-opts "$KERNEL_JVM_OPTS" \
+      --jar "$KERNEL_JAR" --classpath "$ROOT/target/classes" --classpath "$LIB_DIR/*.jar" \
+      --backend "$BACKEND" --project "$ROOT")" || exit $?
+  KERNEL="$KERNEL_NAME"
+  say "kernel '$KERNEL' (rapaio-jupyter-kernel $RJK_VERSION) installed in $KERNEL_DIR"
+else
+  KERNEL="$JUPYTER_KERNEL"
+  say "using the installed kernel '$KERNEL' (IJAVA_CLASSPATH/JJAVA_CLASSPATH set for this run)"
+fi
+say "set-up took $((SECONDS - T_SETUP)) s"
+
+if [ "$SETUP_ONLY" = 1 ]; then
+  say "set-up only: open the notebooks with the kernel '$KERNEL' (display name \"$KERNEL_DISPLAY_NAME\")"
+  exit 0
+fi
+
+# ---------------------------------------------------------------- 5. execute
+KERNEL_ENV=(--env "DEEPRNN_MODE=$RUN_MODE")
+if [ -n "$JUPYTER_KERNEL" ]; then
+  KERNEL_ENV+=(--env "IJAVA_CLASSPATH=$CP_IJAVA" --env "JJAVA_CLASSPATH=$CP_IJAVA" --env "RJK_CLASSPATH=$CP_RJK")
+fi
+# the kernel runs in notebooks/; data/ stays at the project root unless D2L_DATA_DIR says otherwise
+export D2L_DATA_DIR="${D2L_DATA_DIR:-$ROOT/data}"
+SCRUB=(--scrub "$ROOT=<project>")
+[ -n "${HOME:-}" ] && [ "$HOME" != "/" ] && SCRUB+=(--scrub "$HOME=~")
+TIMINGS="$ROOT/target/notebook-timings-$RUN_MODE.json"
+
+mkdir -p "$OUT_DIR" "$LOG_DIR"
+say "running ${#NOTEBOOKS[@]} notebook(s) in $RUN_MODE mode on kernel '$KERNEL' (cell limit ${CELL_TIMEOUT}s, kernel start-up limit ${STARTUP_TIMEOUT}s)"
+FAILED=()
+SUMMARY=()
+for nb in "${NOTEBOOKS[@]}"; do
+  name="$(basename "$nb")"
+  if [ "$RUN_MODE" = full ]; then failed_out="$FAILED_DIR/$name"; else failed_out="$OUT_DIR/$name"; fi
+  say "$name"
+  t0=$SECONDS
+  if "$PY" "$TOOL" execute "$nb" --kernel "$KERNEL" --mode "$RUN_MODE" --cwd "$NB_DIR" \
+      --out "$OUT_DIR/$name" --failed-out "$failed_out" \
+      --startup-timeout "$STARTUP_TIMEOUT" --cell-timeout "$CELL_TIMEOUT" \
+      --kernel-log "$LOG_DIR/${name%.ipynb}.log" \
+      "${KERNEL_ENV[@]}" "${SCRUB[@]}" --timings "$TIMINGS"; then
+    SUMMARY+=("$(printf '  ok      %6d s  %s' "$((SECONDS - t0))" "$name")")
+  else
+    FAILED+=("$name")
+    SUMMARY+=("$(printf '  FAILED  %6d s  %s' "$((SECONDS - t0))" "$name")")
+  fi
+done
+
+# ---------------------------------------------------------------- 7. the site
+# every chapter of notebooks/ that has an executed copy in the output folder (older quick runs of
+# notebooks since removed are left out)
+SITE_NBS=()
+while IFS= read -r -d '' f; do
+  [ -f "$OUT_DIR/$(basename "$f")" ] && SITE_NBS+=("$OUT_DIR/$(basename "$f")")
+done < <(find "$NB_DIR" -maxdepth 1 -name '*.ipynb' ! -name '.*' -print0 | LC_ALL=C sort -z)
+"$PY" "$TOOL" site --out "$SITE_DIR" --timings "$TIMINGS" --mode "$RUN_MODE" "${SITE_NBS[@]}" \
+  || die "building the HTML site failed"
+
+echo
+say "summary ($RUN_MODE mode, backend $BACKEND)"
+printf '%s\n' "${SUMMARY[@]}"
+echo "  executed notebooks: ${OUT_DIR#"$ROOT"/}/"
+echo "  HTML site:          ${SITE_DIR#"$ROOT"/}/index.html"
+if [ "${#FAILED[@]}" -gt 0 ]; then
+  if [ "$RUN_MODE" = full ]; then
+    where="${FAILED_DIR#"$ROOT"/}/ (notebooks/ keeps their last good outputs)"
+  else
+    where="${OUT_DIR#"$ROOT"/}/"
+  fi
+  echo "  failed:             ${FAILED[*]}; as far as they ran: $where"
+fi
+echo "notebooks: $(( ${#NOTEBOOKS[@]} - ${#FAILED[@]} )) passed, ${#FAILED[@]} failed"
+[ "${#FAILED[@]}" -eq 0 ]

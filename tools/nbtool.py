@@ -81,6 +81,8 @@ def cmd_install_kernel(args):
             "RJK_INIT_SCRIPT": "",
             "RJK_TIMEOUT_MILLIS": "-1",
             "RJK_MIMA_CACHE": os.path.join(kernel_dir, "mima_cache"),
+            # ND4J reads this once when it loads; one thread is fastest on small machines (environment.md, "Threads").
+            "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),
         },
         "metadata": {"deep_rnn": {"backend": args.backend, "project": args.project}},
     }
@@ -395,6 +397,7 @@ def scrub(nb, replacements):
         cell.metadata.pop("execution", None)
         if cell.cell_type != "code":
             continue
+        cell["outputs"] = merge_streams(cell.get("outputs", []))
         for out in cell.get("outputs", []):
             kind = out.get("output_type")
             if kind == "stream":
@@ -409,6 +412,24 @@ def scrub(nb, replacements):
                         data[mime] = fix_value(data[mime])
     for key in ("papermill", "widgets"):
         nb.metadata.pop(key, None)
+
+
+def merge_streams(outputs):
+    """Join consecutive stdout (or stderr) outputs into one: the Java kernel sends every print call
+    as its own message, which nbconvert's HTML would show as separate blocks."""
+    merged = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and prev is not None and prev.get("output_type") == "stream"
+                and prev.get("name") == out.get("name")):
+            prev["text"] = _text(prev.get("text", "")) + _text(out.get("text", ""))
+        else:
+            merged.append(out)
+    return merged
+
+
+def _text(value):
+    return "".join(value) if isinstance(value, list) else value
 
 
 # ----------------------------------------------------------------------------------------- site

@@ -220,7 +220,7 @@ def cmd_execute(args):
     return 0
 
 
-def start_kernel(new_kernel_manager, args, log, attempts=5, answer_timeout=10):
+def start_kernel(new_kernel_manager, args, log, attempts=10, answer_timeout=10):
     """Start a kernel; return its manager and a client that has had its kernel_info reply.
 
     rapaio-jupyter-kernel 3.0.1 (and 2.3.0) starts each socket's loop thread before it marks the

@@ -180,6 +180,7 @@ public final class LineChart {
         }
         logY = logarithmic;
         chart.getStyler().setYAxisLogarithmic(logarithmic);
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
         return this;
     }
 
@@ -219,7 +220,26 @@ public final class LineChart {
         if (series.isEmpty()) {
             throw new IllegalStateException("The chart '" + chart.getTitle() + "' has no series yet: add one before drawing it");
         }
+        widenXRangeSlightly();
         return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /**
+     * XChart puts a tick at data points when the x values are equally spaced (epochs 1..n), and
+     * with hundreds of points the labels then run into each other. Starting the axis a hair before
+     * the first point makes it choose round tick values (0, 100, 200, ...) instead.
+     */
+    private void widenXRangeSlightly() {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (Points p : series.values()) {
+            for (double x : p.x()) {
+                min = Math.min(min, x);
+                max = Math.max(max, x);
+            }
+        }
+        double span = max - min;
+        chart.getStyler().setXAxisMin(span > 0 ? min - 1e-3 * span : null);
     }
 
     /**

@@ -32,11 +32,13 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.point;
  *   {@code rnnClearPreviousState}) and stores the new final state: generation one character at a time.</li>
  *   <li>{@code rnnActivateUsingStoredState} (truncated BPTT, and the trainer's state carrying) starts
  *   from the TBPTT state and, when asked, stores its final state there.</li>
- *   <li>{@code tbpttBackpropGradient} differentiates the sequence that the last
- *   {@code rnnActivateUsingStoredState} computed, starting from the same stored state, held fixed (no
- *   gradient flows into earlier minibatches). So the gradient is that of the loss DL4J reports, also
- *   with carried state. (DL4J's {@code LSTM} instead restarts its backprop pass from the
- *   {@code rnnTimeStep} state, and its {@code SimpleRnn} from zero.)</li>
+ *   <li>The backward pass ({@code backpropGradient}, and {@code tbpttBackpropGradient} with its
+ *   truncation) differentiates the last forward pass from the state that pass started from, held
+ *   fixed (no gradient flows into earlier minibatches). This matters because DL4J 1.0.0-M2.1's
+ *   {@code MultiLayerNetwork} computes every gradient through {@code backpropGradient}, also in
+ *   truncated BPTT after a stored-state forward pass; its own {@code LSTM} and {@code SimpleRnn}
+ *   restart that backward pass from zero, so with carried state their gradient is not that of the
+ *   loss they report. This layer's is (checked against finite differences).</li>
  * </ul>
  * The backward pass recomputes the forward pass, as DL4J's recurrent layers do, so that nothing
  * computed in a forward pass outlives DL4J's workspaces. With a feature mask, the output and the
@@ -46,8 +48,8 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
     /** Key of the last hidden state H_T in the rnnTimeStep and TBPTT state maps. */
     public static final String STATE_KEY_PREV_ACTIVATION = "prevAct";
 
-    /** The state the last stored-state forward pass started from (null: zero), for tbpttBackpropGradient. */
-    private INDArray storedStateForwardStart;
+    /** The state the last forward pass over the current input started from (null: zeros), for the backward pass. */
+    private INDArray lastForwardStart;
 
     public GRULayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -64,15 +66,23 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
     }
 
     @Override
+    public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        super.setInput(input, workspaceMgr);
+        lastForwardStart = null;
+    }
+
+    @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        storedStateForwardStart = null;
+        lastForwardStart = null;
         return forward(null, training, false, workspaceMgr).output();
     }
 
     @Override
     public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);
-        Forward f = forward(stateMap.get(STATE_KEY_PREV_ACTIVATION), false, false, workspaceMgr);
+        INDArray start = stateMap.get(STATE_KEY_PREV_ACTIVATION);
+        Forward f = forward(start, false, false, workspaceMgr);
+        lastForwardStart = start;
         stateMap.put(STATE_KEY_PREV_ACTIVATION, detachedCopy(f.last()));
         return f.output();
     }
@@ -83,7 +93,7 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
         setInput(input, workspaceMgr);
         INDArray start = tBpttStateMap.get(STATE_KEY_PREV_ACTIVATION);
         Forward f = forward(start, training, false, workspaceMgr);
-        storedStateForwardStart = start;
+        lastForwardStart = start;
         if (storeLastForTBPTT) {
             tBpttStateMap.put(STATE_KEY_PREV_ACTIVATION, detachedCopy(f.last()));
         }
@@ -92,24 +102,24 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        return backward(epsilon, null, -1, workspaceMgr);
+        return backward(epsilon, lastForwardStart, -1, workspaceMgr);
     }
 
     @Override
     public Pair<Gradient, INDArray> tbpttBackpropGradient(INDArray epsilon, int tbpttBackLength, LayerWorkspaceMgr workspaceMgr) {
-        return backward(epsilon, storedStateForwardStart, tbpttBackLength, workspaceMgr);
+        return backward(epsilon, lastForwardStart, tbpttBackLength, workspaceMgr);
     }
 
     @Override
     public void rnnClearPreviousState() {
         super.rnnClearPreviousState();
-        storedStateForwardStart = null;
+        lastForwardStart = null;
     }
 
     @Override
     public void clear() {
         super.clear();
-        storedStateForwardStart = null;
+        lastForwardStart = null;
     }
 
     /**

@@ -13,11 +13,15 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import static org.deeprnn.layer.RnnEquations.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -131,5 +135,113 @@ class GRUTest {
         double diff = Math.max(maxAbsDiff(h1, acts.get(1)), maxAbsDiff(h2, acts.get(2)));
         System.out.printf("GRU x2 in FLOAT vs equations in double: max |dH| %.3g%n", diff);
         assertTrue(diff < 1e-5, "FLOAT hidden states differ by " + diff);
+    }
+
+    static INDArray step(INDArray x, int t) {
+        return x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(t));
+    }
+
+    /** Generation feeds one step at a time: the stored state makes that the same as the whole sequence at once. */
+    @Test
+    void rnnTimeStepStepByStepEqualsTheFullSequence() {
+        MultiLayerNetwork net = network(DataType.DOUBLE, 7, 4, gru(5, 6),
+                new LSTM.Builder().nIn(6).nOut(4).activation(Activation.TANH).build(), gru(4, 5));
+        randomizeParams(net, 14, 0.8);
+        INDArray x = randomInput(DataType.DOUBLE, 8, BATCH, 5, STEPS);
+        INDArray full = net.output(x);
+        INDArray lastHidden = step(net.feedForward(x, false).get(3), STEPS - 1);
+
+        net.rnnClearPreviousState();
+        double worst = 0;
+        for (int t = 0; t < STEPS; t++) {
+            INDArray y = net.rnnTimeStep(step(x, t));
+            assertArrayEquals(new long[]{BATCH, 4}, y.shape());
+            worst = Math.max(worst, Transforms.abs(y.sub(step(full, t))).maxNumber().doubleValue());
+        }
+        System.out.printf("rnnTimeStep one step at a time vs whole sequence: max |diff| %.3g%n", worst);
+        assertTrue(worst < 1e-14, "step-by-step outputs differ by " + worst);
+        Map<String, INDArray> state = net.rnnGetPreviousState(2);
+        assertEquals(Set.of(GRULayer.STATE_KEY_PREV_ACTIVATION), state.keySet());
+        assertEquals(0.0, Transforms.abs(state.get(GRULayer.STATE_KEY_PREV_ACTIVATION).sub(lastHidden)).maxNumber().doubleValue(), 1e-14,
+                "the stored state is the top GRU's last hidden state");
+
+        net.rnnClearPreviousState();
+        INDArray firstTwo = net.rnnTimeStep(x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 2)));
+        INDArray rest = net.rnnTimeStep(x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(2, STEPS)));
+        assertEquals(0.0, Transforms.abs(Nd4j.concat(2, firstTwo, rest).sub(full)).maxNumber().doubleValue(), 1e-14,
+                "two chunks of steps continue each other");
+
+        net.rnnClearPreviousState();
+        assertEquals(0.0, Transforms.abs(net.rnnTimeStep(step(x, 0)).sub(step(full, 0))).maxNumber().doubleValue(), 1e-14,
+                "rnnClearPreviousState starts again from zero");
+        net.rnnClearPreviousState();
+    }
+
+    @Test
+    void rnnTimeStepWithOneSequenceAndABadBatchSize() {
+        MultiLayerNetwork net = network(DataType.FLOAT, 9, 4, gru(5, 6), gru(6, 6));
+        INDArray x = randomInput(DataType.FLOAT, 10, 1, 5, STEPS);
+        INDArray full = net.output(x);
+        net.rnnClearPreviousState();
+        for (int t = 0; t < STEPS; t++) {
+            INDArray y = net.rnnTimeStep(step(x, t));
+            assertTrue(Transforms.abs(y.sub(step(full, t))).maxNumber().doubleValue() < 1e-6, "step " + t);
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> net.rnnTimeStep(step(randomInput(DataType.FLOAT, 11, 2, 5, 1), 0)));
+        assertTrue(e.getMessage().contains("rnnClearPreviousState") && e.getMessage().contains("[1, 6]"), e.getMessage());
+        net.rnnClearPreviousState();
+        assertEquals(2, net.rnnTimeStep(step(randomInput(DataType.FLOAT, 11, 2, 5, 1), 0)).size(0));
+    }
+
+    @Test
+    void parametersAreLaidOutAsThreeGateBlocks() {
+        int n = 20, h = 30;
+        MultiLayerNetwork net = network(DataType.DOUBLE, 15, 4, gru(n, h));
+        org.deeplearning4j.nn.api.Layer layer = net.getLayer(0);
+        assertInstanceOf(GRULayer.class, layer);
+        assertEquals(3L * (n * h + h * h + h), layer.numParams());
+        assertArrayEquals(new long[]{n, 3 * h}, layer.getParam("W").shape());
+        assertArrayEquals(new long[]{h, 3 * h}, layer.getParam("RW").shape());
+        assertArrayEquals(new long[]{1, 3 * h}, layer.getParam("b").shape());
+        assertEquals(0.0, layer.getParam("b").amaxNumber().doubleValue(), 0.0, "biases start at zero");
+        // Xavier per gate block: standard deviation sqrt(2 / (fanIn + fanOut))
+        for (int k = 0; k < 3; k++) {
+            INDArray wBlock = layer.getParam("W").get(NDArrayIndex.all(), NDArrayIndex.interval(k * h, (k + 1) * h));
+            INDArray rwBlock = layer.getParam("RW").get(NDArrayIndex.all(), NDArrayIndex.interval(k * h, (k + 1) * h));
+            assertEquals(Math.sqrt(2.0 / (n + h)), wBlock.stdNumber().doubleValue(), 0.15 * Math.sqrt(2.0 / (n + h)), "W block " + k);
+            assertEquals(Math.sqrt(2.0 / (h + h)), rwBlock.stdNumber().doubleValue(), 0.15 * Math.sqrt(2.0 / (h + h)), "RW block " + k);
+        }
+        // the parameter arrays are views of the network's flat vector, in the order W, RW, b
+        net.params().putScalar(0, 42.0);
+        assertEquals(42.0, layer.getParam("W").getDouble(0, 0), 0.0);
+        net.params().putScalar((long) n * 3 * h, 43.0);
+        assertEquals(43.0, layer.getParam("RW").getDouble(0, 0), 0.0);
+        net.params().putScalar((long) n * 3 * h + (long) h * 3 * h + 2L * h, 44.0);
+        assertEquals(44.0, layer.getParam("b").getDouble(0, 2 * h), 0.0, "b_h follows b_r and b_z");
+    }
+
+    @Test
+    void badSettingsAreExplained() {
+        IllegalArgumentException noUnits = assertThrows(IllegalArgumentException.class, () -> new GRU.Builder().nIn(3).build());
+        assertTrue(noUnits.getMessage().contains("nOut"), noUnits.getMessage());
+        IllegalArgumentException negativeIn = assertThrows(IllegalArgumentException.class, () -> new GRU.Builder().nIn(-1).nOut(3).build());
+        assertTrue(negativeIn.getMessage().contains("nIn"), negativeIn.getMessage());
+        IllegalArgumentException relu = assertThrows(IllegalArgumentException.class,
+                () -> new GRU.Builder().nIn(3).nOut(3).activation(Activation.RELU).build());
+        assertTrue(relu.getMessage().contains("tanh") && relu.getMessage().contains("relu"), relu.getMessage());
+
+        MultiLayerConfiguration noInput = new NeuralNetConfiguration.Builder().list()
+                .layer(new GRU.Builder().nOut(3).build())
+                .layer(new RnnOutputLayer.Builder().nIn(3).nOut(2).activation(Activation.SOFTMAX).build())
+                .build();
+        IllegalStateException missing = assertThrows(IllegalStateException.class, () -> new MultiLayerNetwork(noInput).init());
+        assertTrue(missing.getMessage().contains("nIn") && missing.getMessage().contains("GRU layer 0"), missing.getMessage());
+
+        MultiLayerNetwork net = network(DataType.FLOAT, 16, 2, gru(5, 3));
+        IllegalArgumentException wrongInput = assertThrows(IllegalArgumentException.class,
+                () -> net.output(Nd4j.zeros(DataType.FLOAT, 2, 4, 7)));
+        assertTrue(wrongInput.getMessage().contains("[batch, 5, steps]") && wrongInput.getMessage().contains("[2, 4, 7]"),
+                wrongInput.getMessage());
     }
 }

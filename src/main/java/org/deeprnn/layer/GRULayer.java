@@ -10,7 +10,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -41,7 +41,10 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.point;
  *   loss they report. This layer's is (checked against finite differences).</li>
  * </ul>
  * The backward pass recomputes the forward pass, as DL4J's recurrent layers do, so that nothing
- * computed in a forward pass outlives DL4J's workspaces. With a feature mask, the output and the
+ * computed in a forward pass outlives DL4J's workspaces. Only the recurrent products and the gate
+ * arithmetic run step by step; the input projections, derivative factors, weight gradients and the
+ * gradient to the layer below are single operations over all steps (about half the ND4J calls of a
+ * step-by-step formulation, which is what the time of small models is spent on). With a feature mask, the output and the
  * state are zero at masked steps (as in DL4J's {@code SimpleRnn}) and those steps contribute no gradient.
  */
 public class GRULayer extends BaseRecurrentLayer<GRU> {
@@ -123,16 +126,18 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
     }
 
     /**
-     * x: the input as used (dropout applied, NCW, column-major); output: H_1..H_T as returned to the
-     * layer above (NWC when so configured); h: H_1..H_T as [batch, h, steps]; gates: R, Z and H~ of
-     * every step as [batch, 3h, steps] (only when computed for backprop); last: H_T.
+     * x: the input as used (dropout applied, NCW); output: H_1..H_T as returned to the layer above
+     * (NWC when so configured); h: H_1..H_T as [batch, h, steps]; gates: R, Z and H~ of every step as
+     * [batch, 3h, steps], column-major so that each step's [batch, 3h] block is contiguous; last: H_T.
      */
     private record Forward(INDArray x, INDArray output, INDArray h, INDArray gates, INDArray last) {
     }
 
     /**
-     * Runs the GRU over the whole input from {@code h0} (null: zeros). With {@code forBackprop} the
-     * gate values of every step are kept (in backprop working memory) for {@link #backward}.
+     * Runs the GRU over the whole input from {@code h0} (null: zeros). The input projections
+     * X_t [W_xr | W_xz | W_xh] + b of all steps are one tensor product before the step loop; the
+     * loop adds the recurrent products and applies the gates. With {@code forBackprop} everything
+     * lives in backprop working memory for {@link #backward}.
      */
     private Forward forward(INDArray h0, boolean training, boolean forBackprop, LayerWorkspaceMgr mgr) {
         assertInputSet(forBackprop);
@@ -147,11 +152,7 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
                     + (getDataFormat() == org.deeplearning4j.nn.conf.RNNFormat.NWC ? "[batch, steps, " + nIn + "]" : "[batch, " + nIn + ", steps]")
                     + "), got " + Arrays.toString(input.shape()));
         }
-        ArrayType workType = forBackprop ? ArrayType.BP_WORKING_MEM : ArrayType.FF_WORKING_MEM;
         x = x.castTo(dataType);
-        if (x.ordering() != 'f' || !Shape.hasDefaultStridesForShape(x)) {
-            x = mgr.dup(workType, x, 'f');
-        }
         long m = x.size(0);
         long steps = x.size(2);
         INDArray hPrev = null;
@@ -172,20 +173,19 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
         INDArray mask = maskArray == null ? null : maskArray.castTo(dataType);
         checkMask(mask, m, steps);
 
+        ArrayType work = forBackprop ? ArrayType.BP_WORKING_MEM : ArrayType.FF_WORKING_MEM;
         INDArray hAll = mgr.createUninitialized(forBackprop ? ArrayType.BP_WORKING_MEM : ArrayType.ACTIVATIONS,
                 dataType, new long[]{m, h, steps}, 'f');
-        INDArray gates = forBackprop
-                ? mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[]{m, 3 * h, steps}, 'f')
-                : mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, new long[]{m, 3 * h}, 'f');
+        INDArray gates = mgr.createUninitialized(work, dataType, new long[]{m, 3 * h, steps}, 'f');
+        // X_t W for every step at once: [m, nIn, T] x [nIn, 3h] -> [m, T, 3h]; then + b
+        gates.assign(Nd4j.tensorMmul(x, w, new int[][]{{1}, {0}}).permute(0, 2, 1));
+        Nd4j.getExecutioner().exec(new BroadcastAddOp(gates, b.reshape(3 * h), gates, 1));
         for (long t = 0; t < steps; t++) {
             try (MemoryWorkspace ignored = mgr.notifyScopeEntered(ArrayType.RNN_FF_LOOP_WORKING_MEM)) {
-                INDArray g = forBackprop ? gates.get(all(), all(), point(t)) : gates;
+                INDArray g = gates.get(all(), all(), point(t));
                 INDArray rz = g.get(all(), interval(0, 2 * h));
                 INDArray z = g.get(all(), interval(h, 2 * h));
                 INDArray c = g.get(all(), interval(2 * h, 3 * h));
-                // pre-activations of all three: X_t [W_xr | W_xz | W_xh] + [b_r | b_z | b_h]
-                Nd4j.gemm(x.get(all(), all(), point(t)), w, g, false, false, 1.0, 0.0);
-                g.addiRowVector(b);
                 if (hPrev != null) {
                     Nd4j.gemm(hPrev, rwGates, rz, false, false, 1.0, 1.0);   // + H_{t-1} [W_hr | W_hz]
                 }
@@ -197,9 +197,9 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
                 Transforms.tanh(c, false);                                   // H~_t
                 INDArray ht = hAll.get(all(), all(), point(t));
                 if (hPrev != null) {
-                    ht.assign(hPrev).subi(c).muli(z).addi(c);                // H~ + Z (H_{t-1} - H~)
+                    hPrev.sub(c, ht).muli(z).addi(c);                        // H~ + Z (H_{t-1} - H~)
                 } else {
-                    ht.assign(z).rsubi(1.0).muli(c);                         // (1 - Z) H~
+                    z.rsub(1.0, ht).muli(c);                                 // (1 - Z) H~
                 }
                 if (mask != null) {
                     ht.muliColumnVector(mask.get(all(), interval(t, t + 1)));
@@ -209,13 +209,16 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
         }
         INDArray last = hAll.get(all(), all(), point(steps - 1));
         INDArray output = forBackprop ? hAll : permuteIfNWC(hAll);
-        return new Forward(x, output, hAll, forBackprop ? gates : null, last);
+        return new Forward(x, output, hAll, gates, last);
     }
 
     /**
      * Backpropagation through time over the last {@code backLength} steps (all when not positive),
-     * from the state {@code h0} the forward pass started from (held fixed). Writes the parameter
-     * gradients into the layer's gradient views and returns the gradient with respect to the input.
+     * from the state {@code h0} the forward pass started from (held fixed). The step loop carries
+     * dL/dH_{t-1} backwards and stores the gradients of the pre-activations of every step; the
+     * derivative factors before it and the parameter and input gradients after it are computed for
+     * all steps at once. Writes the parameter gradients into the layer's gradient views and returns
+     * the gradient with respect to the input.
      */
     private Pair<Gradient, INDArray> backward(INDArray epsilon, INDArray h0, int backLength, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
@@ -223,7 +226,6 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
         INDArray x = f.x();
         INDArray hAll = f.h();
         INDArray gates = f.gates();
-        long nIn = layerConf().getNIn();
         long h = layerConf().getNOut();
         long m = x.size(0);
         long steps = x.size(2);
@@ -233,67 +235,78 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
                     + Arrays.toString(eps.shape()) + ", expected [" + m + ", " + h + ", " + steps + "] (NCW)");
         }
         eps = eps.castTo(dataType);
-        INDArray h0Typed = h0 == null ? null : h0.castTo(dataType);
-
         INDArray w = getParamWithNoise(GRUParamInitializer.INPUT_WEIGHT_KEY, true, mgr);
         INDArray rw = getParamWithNoise(GRUParamInitializer.RECURRENT_WEIGHT_KEY, true, mgr);
         INDArray rwGates = rw.get(all(), interval(0, 2 * h));
         INDArray rwCandidate = rw.get(all(), interval(2 * h, 3 * h));
-        INDArray wGrad = gradientViews.get(GRUParamInitializer.INPUT_WEIGHT_KEY);
-        INDArray rwGrad = gradientViews.get(GRUParamInitializer.RECURRENT_WEIGHT_KEY);
-        INDArray bGrad = gradientViews.get(GRUParamInitializer.BIAS_KEY);
-        INDArray rwGatesGrad = rwGrad.get(all(), interval(0, 2 * h));
-        INDArray rwCandidateGrad = rwGrad.get(all(), interval(2 * h, 3 * h));
-        gradientsFlattened.assign(0);
         INDArray mask = maskArray == null ? null : maskArray.castTo(dataType);
+        long[] shape3 = {m, h, steps};
 
-        INDArray epsOut = mgr.create(ArrayType.ACTIVATION_GRAD, dataType, new long[]{m, nIn, steps}, 'f');
+        // H_{t-1} of every step: the start state (or zeros), then H_1..H_{T-1}
+        INDArray hPrevAll = mgr.create(ArrayType.BP_WORKING_MEM, dataType, shape3, 'f');
+        if (steps > 1) {
+            hPrevAll.get(all(), all(), interval(1, steps)).assign(hAll.get(all(), all(), interval(0, steps - 1)));
+        }
+        if (h0 != null) {
+            hPrevAll.get(all(), all(), point(0)).assign(h0.castTo(dataType));
+        }
+        INDArray r = gates.get(all(), interval(0, h), all());
+        INDArray z = gates.get(all(), interval(h, 2 * h), all());
+        INDArray c = gates.get(all(), interval(2 * h, 3 * h), all());
+        // derivative factors of all steps, [F_r | F_z | F_c]:
+        //   dPre_c = dH (1 - Z)(1 - H~^2),  dPre_z = dH (H_{t-1} - H~) Z (1 - Z),  dPre_r = d(R H_{t-1}) H_{t-1} R (1 - R)
+        INDArray factors = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[]{m, 3 * h, steps}, 'f');
+        INDArray fr = factors.get(all(), interval(0, h), all());
+        INDArray fz = factors.get(all(), interval(h, 2 * h), all());
+        INDArray fc = factors.get(all(), interval(2 * h, 3 * h), all());
+        INDArray oneMinusZ = z.rsub(1.0);
+        c.mul(c, fc).rsubi(1.0).muli(oneMinusZ);
+        hPrevAll.sub(c, fz).muli(z).muli(oneMinusZ);
+        r.rsub(1.0, fr).muli(r).muli(hPrevAll);
+
+        // dL/d(pre-activations) of [R | Z | H~] for every step; zero before a truncation point
+        INDArray dPre = mgr.create(ArrayType.BP_WORKING_MEM, dataType, new long[]{m, 3 * h, steps}, 'f');
         // dL/dH_{t-1} through the recurrence, carried from step t to step t-1
         INDArray dhNext = mgr.create(ArrayType.BP_WORKING_MEM, dataType, new long[]{m, h}, 'f');
-        // dL/d(pre-activations) of [R | Z | H~] at the current step
-        INDArray dPre = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[]{m, 3 * h}, 'f');
-        INDArray dPreGates = dPre.get(all(), interval(0, 2 * h));
-        INDArray dPreR = dPre.get(all(), interval(0, h));
-        INDArray dPreZ = dPre.get(all(), interval(h, 2 * h));
-        INDArray dPreC = dPre.get(all(), interval(2 * h, 3 * h));
         long end = backLength > 0 ? Math.max(0, steps - backLength) : 0;
         for (long t = steps - 1; t >= end; t--) {
             try (MemoryWorkspace ignored = mgr.notifyScopeEntered(ArrayType.RNN_BP_LOOP_WORKING_MEM)) {
+                INDArray d = dPre.get(all(), all(), point(t));
+                INDArray fStep = factors.get(all(), all(), point(t));
                 INDArray g = gates.get(all(), all(), point(t));
-                INDArray r = g.get(all(), interval(0, h));
-                INDArray z = g.get(all(), interval(h, 2 * h));
-                INDArray c = g.get(all(), interval(2 * h, 3 * h));
-                INDArray hPrev = t > 0 ? hAll.get(all(), all(), point(t - 1)) : h0Typed;
-
-                INDArray dh = eps.get(all(), all(), point(t)).add(dhNext);     // dL/dH_t
+                INDArray dh = eps.get(all(), all(), point(t)).add(dhNext);      // dL/dH_t
                 if (mask != null) {
                     dh.muliColumnVector(mask.get(all(), interval(t, t + 1)));
                 }
-                // H_t = Z H_{t-1} + (1 - Z) H~  =>  dH~ = dH (1 - Z), dZ = dH (H_{t-1} - H~), dH_{t-1} += dH Z
-                dPreC.assign(z).rsubi(1.0).muli(dh).muli(c.mul(c).rsubi(1.0));          // tanh' = 1 - H~^2
-                if (hPrev != null) {
-                    dPreZ.assign(hPrev).subi(c);
-                } else {
-                    dPreZ.assign(c).negi();
+                dh.mul(fStep.get(all(), interval(2 * h, 3 * h)), d.get(all(), interval(2 * h, 3 * h)));
+                dh.mul(fStep.get(all(), interval(h, 2 * h)), d.get(all(), interval(h, 2 * h)));
+                boolean hasPrevious = t > 0 || h0 != null;
+                if (hasPrevious) {
+                    // H~ = tanh(... + (R H_{t-1}) W_hh)  =>  d(R H_{t-1}) = dPre_c W_hh^T
+                    INDArray dResetState = Nd4j.gemm(d.get(all(), interval(2 * h, 3 * h)), rwCandidate, false, true);
+                    dResetState.mul(fStep.get(all(), interval(0, h)), d.get(all(), interval(0, h)));
+                    if (t > end) {
+                        // dL/dH_{t-1} = dH Z + d(R H_{t-1}) R + [dPre_r dPre_z] [W_hr | W_hz]^T
+                        dh.mul(g.get(all(), interval(h, 2 * h)), dhNext);
+                        dhNext.addi(dResetState.muli(g.get(all(), interval(0, h))));
+                        Nd4j.gemm(d.get(all(), interval(0, 2 * h)), rwGates, dhNext, false, true, 1.0, 1.0);
+                    }
                 }
-                dPreZ.muli(dh).muli(z.rsub(1.0).muli(z));                               // sigmoid' = Z (1 - Z)
-                if (hPrev != null) {
-                    // H~ = tanh(... + (R H_{t-1}) W_hh)  =>  d(R H_{t-1}) = dPreC W_hh^T
-                    INDArray dResetState = Nd4j.gemm(dPreC, rwCandidate, false, true);
-                    dPreR.assign(dResetState).muli(hPrev).muli(r.rsub(1.0).muli(r));
-                    dhNext.assign(dh).muli(z).addi(dResetState.muli(r));
-                    Nd4j.gemm(dPreGates, rwGates, dhNext, false, true, 1.0, 1.0);        // + [dR dZ] [W_hr | W_hz]^T
-                    Nd4j.gemm(hPrev, dPreGates, rwGatesGrad, true, false, 1.0, 1.0);
-                    Nd4j.gemm(r.mul(hPrev), dPreC, rwCandidateGrad, true, false, 1.0, 1.0);
-                } else {
-                    dPreR.assign(0.0);                                                  // H_{t-1} = 0: R has no effect
-                    dhNext.assign(0.0);
-                }
-                Nd4j.gemm(x.get(all(), all(), point(t)), dPre, wGrad, true, false, 1.0, 1.0);
-                bGrad.addi(dPre.sum(true, 0));
-                Nd4j.gemm(dPre, w, epsOut.get(all(), all(), point(t)), false, true, 1.0, 0.0);
             }
         }
+
+        // parameter gradients, summed over batch and steps
+        int[][] batchAndTime = {{0, 2}, {0, 2}};
+        INDArray wGrad = gradientViews.get(GRUParamInitializer.INPUT_WEIGHT_KEY);
+        INDArray rwGrad = gradientViews.get(GRUParamInitializer.RECURRENT_WEIGHT_KEY);
+        INDArray bGrad = gradientViews.get(GRUParamInitializer.BIAS_KEY);
+        wGrad.assign(Nd4j.tensorMmul(x, dPre, batchAndTime));
+        rwGrad.get(all(), interval(0, 2 * h)).assign(Nd4j.tensorMmul(hPrevAll, dPre.get(all(), interval(0, 2 * h), all()), batchAndTime));
+        rwGrad.get(all(), interval(2 * h, 3 * h)).assign(Nd4j.tensorMmul(r.mul(hPrevAll), dPre.get(all(), interval(2 * h, 3 * h), all()), batchAndTime));
+        bGrad.assign(dPre.sum(0, 2).reshape(1, 3 * h));
+        // gradient to the layer below: dPre_t [W_xr | W_xz | W_xh]^T for every step
+        INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[]{m, x.size(1), steps}, 'f');
+        epsOut.assign(Nd4j.tensorMmul(dPre, w, new int[][]{{1}, {1}}).permute(0, 2, 1));
         weightNoiseParams.clear();
 
         Gradient gradient = new DefaultGradient(gradientsFlattened);

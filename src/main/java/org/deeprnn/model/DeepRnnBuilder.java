@@ -39,7 +39,10 @@ public final class DeepRnnBuilder {
 
     /** The recurrent cell of every hidden layer (LSTM by default). */
     public DeepRnnBuilder cell(CellType cell) {
-        this.cell = java.util.Objects.requireNonNull(cell, "cell");
+        if (cell == null) {
+            throw new IllegalArgumentException("cell must be one of " + java.util.Arrays.toString(CellType.values()) + ", got null");
+        }
+        this.cell = cell;
         return this;
     }
 

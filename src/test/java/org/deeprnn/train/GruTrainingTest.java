@@ -27,7 +27,7 @@ class GruTrainingTest {
     void sequentialPartitioningTrainsATwoLayerGruThatReproducesTheText() {
         MultiLayerNetwork net = TrainerTest.network(CellType.GRU, DataType.FLOAT);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        TrainingResult result = Trainer.builder().epochs(TrainerTest.EPOCHS).learningRate(2.0).printEvery(20)
+        TrainingResult result = Trainer.builder().epochs(25).learningRate(2.0).printEvery(5)
                 .progress(new PrintStream(log, true, StandardCharsets.UTF_8)).build()
                 .fit(net, new SequentialPartitioning(CORPUS, 4, 10, 5));
         String printed = log.toString(StandardCharsets.UTF_8);
@@ -47,7 +47,7 @@ class GruTrainingTest {
     @Test
     void randomSamplingLowersThePerplexity() {
         MultiLayerNetwork net = TrainerTest.network(CellType.GRU, DataType.FLOAT);
-        TrainingResult result = Trainer.builder().epochs(15).learningRate(2.0).progress(null).build()
+        TrainingResult result = Trainer.builder().epochs(8).learningRate(2.0).progress(null).build()
                 .fit(net, new RandomSampling(CORPUS, 4, 10, 7));
         double first = result.epochs().get(0).perplexity();
         double last = result.last().perplexity();

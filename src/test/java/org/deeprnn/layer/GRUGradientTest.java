@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeprnn.train.Dl4jBatchGradient;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
@@ -12,6 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.HashMap;
@@ -117,6 +119,30 @@ class GRUGradientTest {
         assertTrue(dl4jCheck(net, x, oneHotLabels(34, BATCH, CLASSES, STEPS), null, null, 6));
     }
 
+    /** Dropout on the GRU's input: the backward pass uses the same dropped input as the forward pass. */
+    @Test
+    void dl4jGradientCheckWithDropoutBetweenGruLayers() {
+        MultiLayerNetwork net = network(DataType.DOUBLE, 45, CLASSES, gru(4, 4),
+                new GRU.Builder().nIn(4).nOut(3).dropOut(new org.deeplearning4j.nn.conf.dropout.Dropout(0.6)).build());
+        randomizeParams(net, 46, 0.8);
+        INDArray x = randomInput(DataType.DOUBLE, 47, BATCH, 4, STEPS);
+        DataType before = Nd4j.dataType();
+        DataType beforeFloat = Nd4j.defaultFloatingPointType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        try {
+            assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x)
+                    .labels(oneHotLabels(48, BATCH, CLASSES, STEPS))
+                    .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9).subset(true).maxPerParam(12)
+                    .callEachIter(n -> Nd4j.getRandom().setSeed(12345))
+                    .print(GradientCheckUtil.PrintMode.FAILURES_ONLY)));
+        } finally {
+            Nd4j.setDefaultDataTypes(before, beforeFloat);
+        }
+        INDArray train1 = net.feedForward(x, true).get(2), train2 = net.feedForward(x, true).get(2);
+        assertNotEquals(train1, train2, "dropout draws a new mask in training");
+        assertEquals(net.feedForward(x, false).get(2), net.feedForward(x, false).get(2), "and none at inference");
+    }
+
     /** Variable-length sequences: the state and output are zero at masked steps, which carry no gradient. */
     @Test
     void dl4jGradientCheckWithMasks() {
@@ -217,5 +243,34 @@ class GRUGradientTest {
         }
         System.out.printf("GRU x2, carried state, %d parameters: max relative error %.3g%n", params.length(), maxRel);
         assertTrue(maxRel < 1e-5, "max relative error " + maxRel);
+    }
+
+    /**
+     * Truncated to the last k steps, the backward pass gives the layer below the same gradient as the
+     * full one at those steps and none before them.
+     */
+    @Test
+    void truncatedBackwardPassStopsAfterTheLastSteps() {
+        int steps = 6, k = 2;
+        MultiLayerNetwork net = network(DataType.DOUBLE, 71, CLASSES, gru(4, 5));
+        randomizeParams(net, 72, 0.8);
+        net.initGradientsView();
+        GRULayer layer = (GRULayer) net.getLayer(0);
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        INDArray x = randomInput(DataType.DOUBLE, 73, BATCH, 4, steps);
+        INDArray eps = randomInput(DataType.DOUBLE, 74, BATCH, 5, steps);
+
+        layer.activate(x, true, mgr);
+        INDArray full = layer.backpropGradient(eps, mgr).getSecond().dup();
+        INDArray fullW = layer.getGradientsViewArray().dup();
+        layer.activate(x, true, mgr);
+        INDArray truncated = layer.tbpttBackpropGradient(eps, k, mgr).getSecond();
+        org.nd4j.linalg.indexing.INDArrayIndex lastK = NDArrayIndex.interval(steps - k, steps), before = NDArrayIndex.interval(0, steps - k);
+        assertEquals(full.get(NDArrayIndex.all(), NDArrayIndex.all(), lastK), truncated.get(NDArrayIndex.all(), NDArrayIndex.all(), lastK));
+        assertEquals(0.0, truncated.get(NDArrayIndex.all(), NDArrayIndex.all(), before).amaxNumber().doubleValue(), 0.0);
+        assertNotEquals(fullW, layer.getGradientsViewArray(), "fewer steps, other weight gradients");
+        layer.activate(x, true, mgr);
+        layer.tbpttBackpropGradient(eps, steps, mgr);
+        assertEquals(fullW, layer.getGradientsViewArray(), "truncation at the sequence length changes nothing");
     }
 }

@@ -244,4 +244,46 @@ class GRUTest {
         assertTrue(wrongInput.getMessage().contains("[batch, 5, steps]") && wrongInput.getMessage().contains("[2, 4, 7]"),
                 wrongInput.getMessage());
     }
+
+    /** DL4J's own machinery around a layer: input-type inference, summary, memory report, its truncated-BPTT fit. */
+    @Test
+    void worksWithDl4jsInputTypesSummaryMemoryReportAndTruncatedBptt() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(17).dataType(DataType.DOUBLE)
+                .updater(new org.nd4j.linalg.learning.config.Adam(0.05)).list()
+                .layer(new GRU.Builder().nOut(6).build())
+                .layer(new GRU.Builder().nOut(6).build())
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).nOut(3).build())
+                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.recurrent(4))
+                .backpropType(org.deeplearning4j.nn.conf.BackpropType.TruncatedBPTT).tBPTTLength(3)
+                .build();
+        assertEquals(4, ((GRU) conf.getConf(0).getLayer()).getNIn(), "nIn from the input type");
+        assertEquals(6, ((GRU) conf.getConf(1).getLayer()).getNIn(), "nIn from the layer below");
+        assertTrue(conf.getMemoryReport(org.deeplearning4j.nn.conf.inputs.InputType.recurrent(4, 9)).getTotalMemoryBytes(
+                2, org.deeplearning4j.nn.conf.memory.MemoryUseMode.TRAINING, org.deeplearning4j.nn.conf.CacheMode.NONE, DataType.DOUBLE) > 0);
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        assertTrue(net.summary().contains("GRU"), net.summary());
+
+        org.nd4j.linalg.dataset.DataSet data = new org.nd4j.linalg.dataset.DataSet(randomInput(DataType.DOUBLE, 18, 2, 4, 9),
+                GRUGradientTest.oneHotLabels(19, 2, 3, 9));
+        double before = net.score(data);
+        for (int i = 0; i < 20; i++) {
+            net.fit(data);   // three segments of three steps each, state carried between them
+        }
+        double after = net.score(data);
+        assertTrue(after < 0.7 * before, "DL4J's truncated-BPTT fit lowers the loss: " + before + " -> " + after);
+    }
+
+    /**
+     * Why the GRU is a hand-written RecurrentLayer: MultiLayerNetwork keeps state (rnnTimeStep,
+     * truncated BPTT) only for layers implementing RecurrentLayer, and DL4J's SameDiff layers do not.
+     * Should a later DL4J change that, a SameDiff GRU becomes an option.
+     */
+    @Test
+    void onlyRecurrentLayersKeepStateAndSameDiffLayersAreNotOnes() {
+        MultiLayerNetwork net = network(DataType.FLOAT, 20, 2, gru(3, 4));
+        assertInstanceOf(org.deeplearning4j.nn.api.layers.RecurrentLayer.class, net.getLayer(0));
+        assertFalse(org.deeplearning4j.nn.api.layers.RecurrentLayer.class.isAssignableFrom(
+                org.deeplearning4j.nn.layers.samediff.SameDiffLayer.class));
+    }
 }

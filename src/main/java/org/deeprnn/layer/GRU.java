@@ -191,7 +191,6 @@ public class GRU extends BaseRecurrentLayer {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public GRU build() {
             return new GRU(this);
         }

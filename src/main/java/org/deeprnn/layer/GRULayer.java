@@ -1,6 +1,7 @@
 package org.deeprnn.layer;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.recurrent.BaseRecurrentLayer;
@@ -44,8 +45,9 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.point;
  * computed in a forward pass outlives DL4J's workspaces. Only the recurrent products and the gate
  * arithmetic run step by step; the input projections, derivative factors, weight gradients and the
  * gradient to the layer below are single operations over all steps (about half the ND4J calls of a
- * step-by-step formulation, which is what the time of small models is spent on). With a feature mask, the output and the
- * state are zero at masked steps (as in DL4J's {@code SimpleRnn}) and those steps contribute no gradient.
+ * step-by-step formulation, which is what the time of small models is spent on). With a feature
+ * mask, the output and the state are zero at masked steps (as in DL4J's {@code SimpleRnn}) and those
+ * steps contribute no gradient.
  */
 public class GRULayer extends BaseRecurrentLayer<GRU> {
     /** Key of the last hidden state H_T in the rnnTimeStep and TBPTT state maps. */
@@ -114,12 +116,6 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
     }
 
     @Override
-    public void rnnClearPreviousState() {
-        super.rnnClearPreviousState();
-        lastForwardStart = null;
-    }
-
-    @Override
     public void clear() {
         super.clear();
         lastForwardStart = null;
@@ -145,13 +141,13 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
         GRU conf = layerConf();
         long nIn = conf.getNIn();
         long h = conf.getNOut();
-        INDArray x = permuteIfNWC(input);
-        if (x.rank() != 3 || x.size(1) != nIn) {
-            throw new IllegalArgumentException("GRU " + layerId() + " expects input of shape [batch, " + nIn + ", steps] "
-                    + "(" + conf.getRnnDataFormat() + " data as given to the layer: "
-                    + (getDataFormat() == org.deeplearning4j.nn.conf.RNNFormat.NWC ? "[batch, steps, " + nIn + "]" : "[batch, " + nIn + ", steps]")
-                    + "), got " + Arrays.toString(input.shape()));
+        boolean nwc = getDataFormat() == RNNFormat.NWC;
+        if (input.rank() != 3 || input.size(nwc ? 2 : 1) != nIn || input.size(nwc ? 1 : 2) < 1) {
+            throw new IllegalArgumentException("GRU " + layerId() + " expects input of shape "
+                    + (nwc ? "[batch, steps, " + nIn + "] (NWC)" : "[batch, " + nIn + ", steps] (NCW)")
+                    + " with at least one step, got " + Arrays.toString(input.shape()));
         }
+        INDArray x = permuteIfNWC(input);
         x = x.castTo(dataType);
         long m = x.size(0);
         long steps = x.size(2);

@@ -16,9 +16,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A gated recurrent unit layer for DL4J's {@code MultiLayerConfiguration}, which has none in
@@ -94,7 +95,7 @@ public class GRU extends BaseRecurrentLayer {
         }
         for (LayerConstraint c : from) {
             LayerConstraint copy = c.clone();
-            copy.setParams(Set.of(key));
+            copy.setParams(Collections.singleton(key));
             to.add(copy);
         }
     }
@@ -150,7 +151,7 @@ public class GRU extends BaseRecurrentLayer {
     }
 
     private static Map<CacheMode, Long> cacheModeMap(long value) {
-        Map<CacheMode, Long> m = new java.util.HashMap<>();
+        Map<CacheMode, Long> m = new HashMap<>();
         for (CacheMode mode : CacheMode.values()) {
             m.put(mode, value);
         }

@@ -286,4 +286,16 @@ class GRUTest {
         assertFalse(org.deeplearning4j.nn.api.layers.RecurrentLayer.class.isAssignableFrom(
                 org.deeplearning4j.nn.layers.samediff.SameDiffLayer.class));
     }
+
+    @Test
+    void recurrentWeightConstraintsApplyToRwOnly() {
+        MultiLayerNetwork net = network(DataType.DOUBLE, 21, 3, new GRU.Builder().nIn(4).nOut(5)
+                .constrainRecurrent(new org.deeplearning4j.nn.conf.constraint.MaxNormConstraint(0.5, 1)).build());
+        randomizeParams(net, 22, 2.0);
+        net.fit(new org.nd4j.linalg.dataset.DataSet(randomInput(DataType.DOUBLE, 23, 2, 4, 3), GRUGradientTest.oneHotLabels(24, 2, 3, 3)));
+        org.deeplearning4j.nn.api.Layer layer = net.getLayer(0);
+        assertTrue(layer.getParam("RW").norm2(1).maxNumber().doubleValue() <= 0.5 + 1e-9, "RW rows are held to norm 0.5");
+        assertTrue(layer.getParam("W").norm2(1).maxNumber().doubleValue() > 0.5, "W is not constrained");
+        assertEquals(net.getLayerWiseConfigurations(), MultiLayerConfiguration.fromJson(net.getLayerWiseConfigurations().toJson()));
+    }
 }

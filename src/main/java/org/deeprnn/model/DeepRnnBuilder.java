@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInitXavier;
+import org.deeprnn.layer.GRU;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -18,8 +19,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Builds the configuration of a deep RNN language model: L stacked recurrent layers
- * ({@link CellType}) over a one-hot vocabulary, topped by an {@code RnnOutputLayer} with softmax
- * and cross-entropy at every step (sections "Concise implementation" and "Deep RNN architecture").
+ * ({@link CellType}: DL4J's LSTM or SimpleRnn, or the project's GRU) over a one-hot vocabulary,
+ * topped by an {@code RnnOutputLayer} with softmax and cross-entropy at every step (sections
+ * "Concise implementation", "Deep RNN architecture" and "Deep GRU").
  * The number of layers is the only thing that separates it from a single-layer model.
  */
 public final class DeepRnnBuilder {
@@ -35,7 +37,11 @@ public final class DeepRnnBuilder {
     private GradientNormalization gradientNormalization = GradientNormalization.None;
     private double gradientNormalizationThreshold = 1.0;
 
+    /** The recurrent cell of every hidden layer (LSTM by default). */
     public DeepRnnBuilder cell(CellType cell) {
+        if (cell == null) {
+            throw new IllegalArgumentException("cell must be one of " + java.util.Arrays.toString(CellType.values()) + ", got null");
+        }
         this.cell = cell;
         return this;
     }
@@ -122,9 +128,11 @@ public final class DeepRnnBuilder {
                 .list();
         for (int l = 1; l <= layers; l++) {
             int in = l == 1 ? vocabSize : hiddenUnits;
-            BaseRecurrentLayer.Builder<?> layer = cell == CellType.LSTM
-                    ? new LSTM.Builder().activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID)
-                    : new SimpleRnn.Builder().activation(Activation.TANH);
+            BaseRecurrentLayer.Builder<?> layer = switch (cell) {
+                case LSTM -> new LSTM.Builder().activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID);
+                case SIMPLE_RNN -> new SimpleRnn.Builder().activation(Activation.TANH);
+                case GRU -> new GRU.Builder();
+            };
             layer.nIn(in).nOut(hiddenUnits);
             if (l > 1 && dropout > 0) {
                 layer.dropOut(new Dropout(1.0 - dropout)); // DL4J takes the retain probability

@@ -3,7 +3,7 @@ package org.deeprnn.model;
 /**
  * The chapter's parameter formulas for an L-layer RNN language model, layer by layer
  * (section "Parameters and cost per step"): a recurrent layer with n inputs and h units holds
- * g (n h + h h + h) parameters, g = 1 for the plain RNN and 4 for the LSTM; the output layer holds h q + q.
+ * g (n h + h h + h) parameters, g = 1 for the plain RNN, 4 for the LSTM and 3 for the GRU; the output layer holds h q + q.
  */
 public record ParameterCount(CellType cell, int layers, int hiddenUnits, int inputSize, int outputSize) {
 

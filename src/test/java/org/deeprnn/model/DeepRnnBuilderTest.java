@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeprnn.layer.GRU;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -62,8 +63,12 @@ class DeepRnnBuilderTest {
      *   first layer      4 * 27 = 108
      *   layers above     4 * 21 =  84
      * The output layer holds W_hq and b_q: 3*5 + 5 = 20.
+     * A GRU layer holds one set per reset gate, update gate and candidate state:
+     *   first layer      3 * 27 = 81
+     *   layers above     3 * 21 = 63
      *   RNN,  L=1: 27 + 20 = 47      L=2: 27 + 21 + 20 = 68       L=3: 27 + 21 + 21 + 20 = 89
      *   LSTM, L=1: 108 + 20 = 128    L=2: 108 + 84 + 20 = 212     L=3: 108 + 84 + 84 + 20 = 296
+     *   GRU,  L=1: 81 + 20 = 101     L=2: 81 + 63 + 20 = 164      L=3: 81 + 63 + 63 + 20 = 227
      */
     @ParameterizedTest(name = "{0}, L={1}: {2} parameters")
     @CsvSource({
@@ -72,7 +77,10 @@ class DeepRnnBuilderTest {
             "SIMPLE_RNN, 3, 89",
             "LSTM, 1, 128",
             "LSTM, 2, 212",
-            "LSTM, 3, 296"})
+            "LSTM, 3, 296",
+            "GRU, 1, 101",
+            "GRU, 2, 164",
+            "GRU, 3, 227"})
     void parameterCountMatchesTheHandCount(CellType cell, int layers, long byHand) {
         MultiLayerNetwork net = network(cell, layers);
         assertEquals(byHand, net.numParams());
@@ -98,7 +106,11 @@ class DeepRnnBuilderTest {
         MultiLayerConfiguration conf = builder(cell, layers).build();
         for (int l = 0; l < layers; l++) {
             Layer layer = conf.getConf(l).getLayer();
-            Class<? extends Layer> expected = cell == CellType.LSTM ? LSTM.class : SimpleRnn.class;
+            Class<? extends Layer> expected = switch (cell) {
+                case LSTM -> LSTM.class;
+                case SIMPLE_RNN -> SimpleRnn.class;
+                case GRU -> GRU.class;
+            };
             assertEquals(expected, layer.getClass(), "layer " + (l + 1));
         }
         assertInstanceOf(RnnOutputLayer.class, conf.getConf(layers).getLayer());
@@ -125,10 +137,10 @@ class DeepRnnBuilderTest {
         assertTrue(worst < 1e-5, "sums differ from 1 by up to " + worst);
     }
 
-    @ParameterizedTest(name = "L={0}")
-    @CsvSource({"1", "2", "3"})
-    void dropoutOnlyOnTheInputsOfLayersTwoToL(int layers) {
-        MultiLayerConfiguration conf = builder(CellType.LSTM, layers).dropout(0.3).build();
+    @ParameterizedTest(name = "{0}, L={1}")
+    @MethodSource("cellsAndDepths")
+    void dropoutOnlyOnTheInputsOfLayersTwoToL(CellType cell, int layers) {
+        MultiLayerConfiguration conf = builder(cell, layers).dropout(0.3).build();
         assertNull(conf.getConf(0).getLayer().getIDropout(), "the one-hot input of layer 1 is never dropped");
         for (int l = 2; l <= layers; l++) {
             IDropout d = conf.getConf(l - 1).getLayer().getIDropout();
@@ -137,7 +149,7 @@ class DeepRnnBuilderTest {
         }
         assertNull(conf.getConf(layers).getLayer().getIDropout(), "the output layer reads the top layer undropped");
 
-        MultiLayerConfiguration none = builder(CellType.LSTM, layers).build();
+        MultiLayerConfiguration none = builder(cell, layers).build();
         for (int i = 0; i <= layers; i++) {
             assertNull(none.getConf(i).getLayer().getIDropout(), "no dropout by default, layer index " + i);
         }
@@ -148,6 +160,9 @@ class DeepRnnBuilderTest {
         assertMessageNames("layers", () -> builder(CellType.LSTM, 0).build());
         assertMessageNames("hiddenUnits", () -> builder(CellType.LSTM, 2).hiddenUnits(0).build());
         assertMessageNames("hiddenUnits", () -> builder(CellType.SIMPLE_RNN, 2).hiddenUnits(-4).build());
+        assertMessageNames("hiddenUnits", () -> builder(CellType.GRU, 2).hiddenUnits(0).build());
+        assertMessageNames("dropout", () -> builder(CellType.GRU, 2).dropout(1.5).build());
+        assertMessageNames("cell", () -> new DeepRnnBuilder().cell(null));
         assertMessageNames("vocabSize", () -> new DeepRnnBuilder().layers(2).hiddenUnits(HIDDEN).build());
         assertMessageNames("vocabSize", () -> new DeepRnnBuilder().parameterCount());
         assertMessageNames("dropout", () -> builder(CellType.LSTM, 2).dropout(1.0).build());

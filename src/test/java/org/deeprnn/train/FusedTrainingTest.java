@@ -85,7 +85,7 @@ class FusedTrainingTest {
 
     @Test
     void sameSeedGivesTheSamePerplexityCurveOnBothPaths() {
-        for (CellType cell : CellType.values()) {
+        for (CellType cell : new CellType[]{CellType.SIMPLE_RNN, CellType.LSTM}) {
             for (int layers : new int[]{1, 2}) {
                 double[] dl4j = curve(cell, layers, Dl4jBatchGradient::new);
                 double[] fused = curve(cell, layers, FusedRnnGradient::new);

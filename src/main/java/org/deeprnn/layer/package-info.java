@@ -1,0 +1,8 @@
+/**
+ * The GRU layer that DL4J 1.0.0-M2.1 lacks, for the experiments notebook's section "Deep GRU":
+ * {@link org.deeprnn.layer.GRU} (configuration, stacked like DL4J's {@code LSTM} and
+ * {@code SimpleRnn}), {@link org.deeprnn.layer.GRULayer} (forward pass and backpropagation through
+ * time, hidden state for {@code rnnTimeStep} and truncated BPTT) and
+ * {@link org.deeprnn.layer.GRUParamInitializer} (parameter layout and initialisation).
+ */
+package org.deeprnn.layer;

@@ -20,7 +20,7 @@ class LiveChartTest {
         }, (id, img) -> calls.add("update " + id));
         int total = 300;
         for (int e = 1; e <= total; e++) {
-            live.onEpoch(new EpochResult(e, 30.0 / e + 1, Double.NaN, 100, 0.1, 1), total);
+            live.onEpoch(EpochResult.ofPerplexity(e, 30.0 / e + 1, Double.NaN, 100, 0.1, 1), total);
         }
         assertEquals("display " + LineChart.DEFAULT_WIDTH, calls.get(0));
         assertTrue(calls.subList(1, calls.size()).stream().allMatch(c -> c.equals("update id-1")));
@@ -33,8 +33,8 @@ class LiveChartTest {
     void validationPerplexityGetsItsOwnSeries() {
         LineChart chart = new LineChart("perplexity", "epoch", "perplexity");
         LiveChart live = new LiveChart(chart, "GRU", img -> "x", (id, img) -> { });
-        live.onEpoch(new EpochResult(1, 9, 10, 100, 0.1, 1), 2);
-        live.onEpoch(new EpochResult(2, 5, 6, 100, 0.1, 1), 2);
+        live.onEpoch(EpochResult.ofPerplexity(1, 9, 10, 100, 0.1, 1), 2);
+        live.onEpoch(EpochResult.ofPerplexity(2, 5, 6, 100, 0.1, 1), 2);
         assertEquals(List.of("GRU", "GRU (validation)"), chart.seriesNames());
         assertEquals(2, chart.size("GRU (validation)"));
     }

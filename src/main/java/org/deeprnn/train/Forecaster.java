@@ -8,6 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Forecasts a real-valued series with a network trained to predict the next value (notebook 4,
@@ -33,10 +34,10 @@ public final class Forecaster {
     public Forecaster(MultiLayerNetwork net, NormalizerStandardize normalizer) {
         this.net = Objects.requireNonNull(net, "net");
         this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
-        if (normalizer.getMean() == null) {
+        if (statistic(normalizer::getMean) == null) {
             throw new IllegalArgumentException("The normaliser is not fitted: call fit(trainingIterator) on it first");
         }
-        if (!normalizer.isFitLabel() || normalizer.getLabelMean() == null) {
+        if (!normalizer.isFitLabel() || statistic(normalizer::getLabelMean) == null) {
             throw new IllegalArgumentException("The normaliser must standardise the labels too (fitLabel(true) before fit), "
                     + "so that predictions can be turned back into the series' units");
         }
@@ -92,6 +93,15 @@ public final class Forecaster {
             net.rnnClearPreviousState();
         }
         return forecast;
+    }
+
+    /** ND4J keeps {@code isFit()} protected, and before fitting its getters fail with a NullPointerException. */
+    private static INDArray statistic(Supplier<INDArray> getter) {
+        try {
+            return getter.get();
+        } catch (NullPointerException e) {
+            return null;
+        }
     }
 
     private static INDArray lastStep(INDArray out) {

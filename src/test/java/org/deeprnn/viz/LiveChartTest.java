@@ -30,6 +30,18 @@ class LiveChartTest {
     }
 
     @Test
+    void aRegressionModelsLossIsDrawnAsIs() {
+        LineChart chart = new LineChart("loss", "epoch", "mean squared error");
+        LiveChart live = new LiveChart(chart, "3 layers", img -> "x", (id, img) -> { });
+        live.onEpoch(new EpochResult(1, 0.25, 0.3, 100, 0.1, 1, false), 2);
+        live.onEpoch(new EpochResult(2, 0.125, 0.2, 100, 0.1, 1, false), 2);
+        assertEquals(List.of("3 layers", "3 layers (validation)"), chart.seriesNames());
+        assertEquals(2, chart.size("3 layers"));
+        assertArrayEquals(new double[]{0.25, 0.125}, chart.xchart().getSeriesMap().get("3 layers").getYData(), 0.0,
+                "the loss itself, not exp of it");
+    }
+
+    @Test
     void validationPerplexityGetsItsOwnSeries() {
         LineChart chart = new LineChart("perplexity", "epoch", "perplexity");
         LiveChart live = new LiveChart(chart, "GRU", img -> "x", (id, img) -> { });

@@ -98,6 +98,21 @@ public final class HiddenStates {
         return out.toArray(new double[0][]);
     }
 
+    /** {@link #laggedInputs(List, int, int)} of the single input feature of {@code features} [sequences, 1, steps]. */
+    public static double[][] laggedInputs(INDArray features, int lags, int warmup) {
+        Objects.requireNonNull(features, "features");
+        if (features.rank() != 3 || features.size(1) != 1) {
+            throw new IllegalArgumentException("features must be [sequences, 1, steps] (one input per step), got shape "
+                    + java.util.Arrays.toString(features.shape()));
+        }
+        INDArray d = features.castTo(DataType.DOUBLE);
+        List<double[]> seqs = new ArrayList<>();
+        for (int s = 0; s < d.size(0); s++) {
+            seqs.add(d.get(NDArrayIndex.point(s), NDArrayIndex.point(0), NDArrayIndex.all()).toDoubleVector());
+        }
+        return laggedInputs(seqs, lags, warmup);
+    }
+
     private static void checkWarmup(int warmup, int steps) {
         if (warmup < 0 || warmup >= steps) {
             throw new IllegalArgumentException("warmup must be at least 0 and below the " + steps

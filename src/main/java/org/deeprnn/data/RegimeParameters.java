@@ -74,12 +74,12 @@ public record RegimeParameters(long seed, int trainSequences, int testSequences,
     }
 
     /**
-     * The notebook's series: 96 training and 24 test sequences of 240 steps; bull runs last 50
+     * The notebook's series: 384 training and 64 test sequences of 240 steps; bull runs last 50
      * steps on average, bear runs 25, so two thirds of the time is bull; a 24-step cycle; fast
      * fluctuations with a memory of a few steps; a little noise.
      */
     public static RegimeParameters defaults() {
-        return new RegimeParameters(2024, 96, 24, 240, 300,
+        return new RegimeParameters(2024, 384, 64, 240, 300,
                 0.98, 0.96, 0.06, -0.10, 0.03,
                 0.8, 24, 0.5, 0.6, 0.15);
     }

@@ -302,6 +302,15 @@ public final class RegimeSeriesFiles {
         return v;
     }
 
+    /** {@link #values(Split, int)} of every sequence of {@code split}, one per row. */
+    public double[][] values(Split split) {
+        double[][] out = new double[count(split)][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values(split, i);
+        }
+        return out;
+    }
+
     private int checkIndex(Split split, int i) {
         if (i < 0 || i >= count(split)) {
             throw new IndexOutOfBoundsException("The " + split.folderName() + " split has sequences 0 to " + (count(split) - 1)

@@ -46,6 +46,11 @@ class HiddenStatesTest {
         assertEquals(6, lagged.length);
         assertArrayEquals(new double[]{1, 0, 0}, lagged[0], 0, "zeros before the start");
         assertArrayEquals(new double[]{13, 12, 11}, lagged[5], 0, "the current value first");
+        INDArray x = Nd4j.createFromArray(new double[][][]{{{0, 1, 2, 3}}, {{10, 11, 12, 13}}});
+        double[][] fromArray = HiddenStates.laggedInputs(x, 3, 1);
+        for (int i = 0; i < lagged.length; i++) {
+            assertArrayEquals(lagged[i], fromArray[i], 0);
+        }
     }
 
     @Test

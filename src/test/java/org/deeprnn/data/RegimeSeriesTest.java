@@ -110,6 +110,14 @@ class RegimeSeriesTest {
         assertEquals(1 / b, (double) bearRunSteps / bearRuns, 0.07 / b, "mean bear run");
         assertTrue(bullRuns > 1000 && bearRuns > 1000, "enough runs: " + bullRuns + ", " + bearRuns);
 
+        RegimeRuns runs = RegimeRuns.of(RegimeSeries.generateAll(p, Split.TRAIN));
+        assertEquals(steps, runs.steps());
+        assertEquals((double) bullSteps / steps, runs.bullFraction(), 1e-12, "RegimeRuns counts as this test does");
+        assertEquals((double) bullRunSteps / bullRuns, runs.meanBullRun(), 1e-12);
+        assertEquals((double) bearRunSteps / bearRuns, runs.meanBearRun(), 1e-12);
+        assertEquals(bullRuns, runs.bullRuns());
+        assertEquals(bearRuns, runs.bearRuns());
+
         assertEquals(expectedBullFraction, p.bullFraction(), 1e-12);
         assertEquals(20.0, p.meanBullRun(), 1e-9);
         assertEquals(10.0, p.meanBearRun(), 1e-9);

@@ -16,7 +16,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class ForecasterTest {
+class NetworkForecasterTest {
     static final int STEPS = 12;
 
     static double[][] series() {
@@ -56,7 +56,7 @@ class ForecasterTest {
         double[][] s = series();
         MultiLayerNetwork net = network();
         NormalizerStandardize norm = normalizer(s);
-        double[][] p = new Forecaster(net, norm).oneStep(s);
+        double[][] p = new NetworkForecaster(net, norm).oneStep(s);
         double mean = norm.getMean().getDouble(0), std = norm.getStd().getDouble(0);
         double labelMean = norm.getLabelMean().getDouble(0), labelStd = norm.getLabelStd().getDouble(0);
         INDArray x = Nd4j.create(DataType.DOUBLE, 3, 1, STEPS);
@@ -77,7 +77,7 @@ class ForecasterTest {
     @Test
     void multiStepFeedsEachPredictionBackAsTheNextInput() {
         double[][] s = series();
-        Forecaster f = new Forecaster(network(), normalizer(s));
+        NetworkForecaster f = new NetworkForecaster(network(), normalizer(s));
         int horizon = 5;
         double[][] forecast = f.multiStep(s, horizon);
         assertEquals(3, forecast.length);
@@ -99,13 +99,13 @@ class ForecasterTest {
     void badUseIsExplained() {
         double[][] s = series();
         MultiLayerNetwork net = network();
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Forecaster(net, new NormalizerStandardize()))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new NetworkForecaster(net, new NormalizerStandardize()))
                 .getMessage().contains("not fitted"));
         NormalizerStandardize featuresOnly = new NormalizerStandardize();
         featuresOnly.fit(new DataSet(Nd4j.rand(DataType.DOUBLE, 2, 1, 4), Nd4j.rand(DataType.DOUBLE, 2, 1, 4)));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Forecaster(net, featuresOnly))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new NetworkForecaster(net, featuresOnly))
                 .getMessage().contains("fitLabel(true)"));
-        Forecaster f = new Forecaster(net, normalizer(s));
+        NetworkForecaster f = new NetworkForecaster(net, normalizer(s));
         assertThrows(IllegalArgumentException.class, () -> f.multiStep(s, 0));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> f.oneStep(new double[][]{{1, 2}, {3}}))
                 .getMessage().contains("one length"));

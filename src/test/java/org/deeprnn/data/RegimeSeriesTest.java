@@ -113,14 +113,45 @@ class RegimeSeriesTest {
         RegimeRuns runs = RegimeRuns.of(RegimeSeries.generateAll(p, Split.TRAIN));
         assertEquals(steps, runs.steps());
         assertEquals((double) bullSteps / steps, runs.bullFraction(), 1e-12, "RegimeRuns counts as this test does");
-        assertEquals((double) bullRunSteps / bullRuns, runs.meanBullRun(), 1e-12);
-        assertEquals((double) bearRunSteps / bearRuns, runs.meanBearRun(), 1e-12);
-        assertEquals(bullRuns, runs.bullRuns());
-        assertEquals(bearRuns, runs.bearRuns());
+        assertEquals((double) bullToBull / bullFrom, runs.stayBull(), 1e-12);
+        assertEquals((double) bearToBear / bearFrom, runs.stayBear(), 1e-12);
+        assertEquals(bullFrom - bullToBull, runs.bullExits());
+        assertEquals(1 / a, runs.meanBullRun(), 0.07 / a);
+        assertEquals(1 / b, runs.meanBearRun(), 0.07 / b);
 
         assertEquals(expectedBullFraction, p.bullFraction(), 1e-12);
         assertEquals(20.0, p.meanBullRun(), 1e-9);
         assertEquals(10.0, p.meanBearRun(), 1e-9);
+    }
+
+    /**
+     * Short sequences cut many runs: the mean of the runs that fit inside a sequence is biased low,
+     * the estimate from the switching frequencies is not.
+     */
+    @Test
+    void runLengthsFromShortSequencesComeFromTheSwitches() {
+        RegimeParameters p = RegimeParameters.defaults().withSequences(1000, 1, 240);
+        RegimeRuns runs = RegimeRuns.of(RegimeSeries.generateAll(p, Split.TRAIN));
+        double completeRuns = 0, complete = 0;
+        for (RegimeSeries s : RegimeSeries.generateAll(p, Split.TRAIN)) {
+            int[] r = s.regime();
+            int start = -1;
+            for (int t = 1; t < r.length; t++) {
+                if (r[t] != r[t - 1]) {
+                    if (start >= 0 && r[t - 1] == 1) {
+                        completeRuns += t - start;
+                        complete++;
+                    }
+                    start = t;
+                }
+            }
+        }
+        System.out.printf(java.util.Locale.ROOT, "240-step sequences: bull runs of %.1f steps from the switches, %.1f from the "
+                + "complete runs only (configured %.1f)%n", runs.meanBullRun(), completeRuns / complete, p.meanBullRun());
+        assertEquals(p.meanBullRun(), runs.meanBullRun(), 0.06 * p.meanBullRun());
+        assertEquals(p.meanBearRun(), runs.meanBearRun(), 0.06 * p.meanBearRun());
+        assertEquals(p.bullFraction(), runs.bullFraction(), 0.02);
+        assertTrue(completeRuns / complete < 0.85 * p.meanBullRun(), "complete runs only: " + completeRuns / complete);
     }
 
     @Test

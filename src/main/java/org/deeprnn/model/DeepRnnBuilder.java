@@ -15,20 +15,25 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.util.Objects;
 
 /**
- * Builds the configuration of a deep RNN language model: L stacked recurrent layers
- * ({@link CellType}: DL4J's LSTM or SimpleRnn, or the project's GRU) over a one-hot vocabulary,
- * topped by an {@code RnnOutputLayer} with softmax and cross-entropy at every step (sections
- * "Concise implementation", "Deep RNN architecture" and "Deep GRU").
- * The number of layers is the only thing that separates it from a single-layer model.
+ * Builds the configuration of a deep RNN: L stacked recurrent layers ({@link CellType}: DL4J's
+ * LSTM or SimpleRnn, or the project's GRU) topped by an {@code RnnOutputLayer} applied at every
+ * step (sections "Concise implementation", "Deep RNN architecture" and "Deep GRU"). By default it
+ * is a language model, one-hot vocabulary in, softmax and cross-entropy out; {@link #inputSize},
+ * {@link #outputSize} and {@link OutputMode#IDENTITY_MSE} make it a regression model on
+ * real-valued series (notebook 4). The number of layers is the only thing that separates it from
+ * a single-layer model.
  */
 public final class DeepRnnBuilder {
     private CellType cell = CellType.LSTM;
     private int layers = 2;
     private int hiddenUnits = 256;
-    private int vocabSize = -1;
+    private int inputSize = -1;
+    private int outputSize = -1;
+    private OutputMode outputMode = OutputMode.SOFTMAX_CROSS_ENTROPY;
     private double dropout = 0.0;
     private IWeightInit weightInit = new WeightInitXavier();
     private IUpdater updater = new Sgd(1.0);
@@ -58,9 +63,28 @@ public final class DeepRnnBuilder {
         return this;
     }
 
-    /** Size of the one-hot input and of the softmax output. */
+    /** Size of the one-hot input and of the softmax output: sets both {@link #inputSize} and {@link #outputSize}. */
     public DeepRnnBuilder vocabSize(int vocabSize) {
-        this.vocabSize = vocabSize;
+        this.inputSize = vocabSize;
+        this.outputSize = vocabSize;
+        return this;
+    }
+
+    /** Number of input features d per step (the vocabulary size for one-hot text, 1 for a single series). */
+    public DeepRnnBuilder inputSize(int inputSize) {
+        this.inputSize = inputSize;
+        return this;
+    }
+
+    /** Number of outputs q per step (the vocabulary size for text, 1 to predict one value). */
+    public DeepRnnBuilder outputSize(int outputSize) {
+        this.outputSize = outputSize;
+        return this;
+    }
+
+    /** The output layer's activation and loss; {@link OutputMode#SOFTMAX_CROSS_ENTROPY} by default. */
+    public DeepRnnBuilder output(OutputMode mode) {
+        this.outputMode = Objects.requireNonNull(mode, "output mode");
         return this;
     }
 
@@ -107,14 +131,14 @@ public final class DeepRnnBuilder {
 
     /** The parameter formulas for the model this builder describes. */
     public ParameterCount parameterCount() {
-        requireVocab();
-        return new ParameterCount(cell, layers, hiddenUnits, vocabSize, vocabSize);
+        requireSizes();
+        return new ParameterCount(cell, layers, hiddenUnits, inputSize, outputSize);
     }
 
     public MultiLayerConfiguration build() {
         requirePositive("layers", layers, "a deep RNN has at least one recurrent layer");
         requirePositive("hiddenUnits", hiddenUnits, "every layer needs at least one unit");
-        requireVocab();
+        requireSizes();
         if (!(dropout >= 0.0 && dropout < 1.0)) {
             throw new IllegalArgumentException("dropout is a drop probability in [0, 1), got " + dropout);
         }
@@ -127,7 +151,7 @@ public final class DeepRnnBuilder {
                 .gradientNormalizationThreshold(gradientNormalizationThreshold)
                 .list();
         for (int l = 1; l <= layers; l++) {
-            int in = l == 1 ? vocabSize : hiddenUnits;
+            int in = l == 1 ? inputSize : hiddenUnits;
             BaseRecurrentLayer.Builder<?> layer = switch (cell) {
                 case LSTM -> new LSTM.Builder().activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID);
                 case SIMPLE_RNN -> new SimpleRnn.Builder().activation(Activation.TANH);
@@ -139,15 +163,21 @@ public final class DeepRnnBuilder {
             }
             list.layer(layer.build());
         }
-        list.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                .activation(Activation.SOFTMAX)
-                .nIn(hiddenUnits).nOut(vocabSize)
+        list.layer(new RnnOutputLayer.Builder(outputMode.loss())
+                .activation(outputMode.activation())
+                .nIn(hiddenUnits).nOut(outputSize)
                 .build());
         return list.build();
     }
 
-    private void requireVocab() {
-        requirePositive("vocabSize", vocabSize, "set it to the size of the Vocab the data uses");
+    private void requireSizes() {
+        if (inputSize <= 0 && outputSize <= 0) {
+            throw new IllegalArgumentException("vocabSize must be at least 1, got " + inputSize + ": set vocabSize(...) to "
+                    + "the size of the Vocab the data uses, or inputSize(...) and outputSize(...) to the number of "
+                    + "input features and outputs per step");
+        }
+        requirePositive("inputSize", inputSize, "set it to the number of input features per step (vocabSize(...) for one-hot text)");
+        requirePositive("outputSize", outputSize, "set it to the number of values predicted per step (vocabSize(...) for text)");
     }
 
     static void requirePositive(String name, int value, String why) {

@@ -10,8 +10,8 @@ public record ParameterCount(CellType cell, int layers, int hiddenUnits, int inp
     public ParameterCount {
         DeepRnnBuilder.requirePositive("layers", layers, "a deep RNN has at least one recurrent layer");
         DeepRnnBuilder.requirePositive("hiddenUnits", hiddenUnits, "every layer needs at least one unit");
-        DeepRnnBuilder.requirePositive("inputSize", inputSize, "the input is one-hot over a vocabulary");
-        DeepRnnBuilder.requirePositive("outputSize", outputSize, "the output is a distribution over a vocabulary");
+        DeepRnnBuilder.requirePositive("inputSize", inputSize, "the input has at least one feature (one-hot over a vocabulary for text)");
+        DeepRnnBuilder.requirePositive("outputSize", outputSize, "the output has at least one value (a distribution over a vocabulary for text)");
     }
 
     /** Parameters of recurrent layer {@code l}, counted from 1 (its input is d wide for l = 1, h wide above). */

@@ -6,8 +6,8 @@ import org.nd4j.linalg.dataset.DataSet;
 /**
  * The forward and backward pass of one minibatch, as the {@link Trainer} needs it (section
  * "Training"): the raw gradient, summed over every predicted token, written into the network's
- * flattened gradient view ({@code net.gradient().gradient()}), and the summed cross-entropy
- * returned. Implementations differ in speed only, never in what they compute.
+ * flattened gradient view ({@code net.gradient().gradient()}), and the summed loss (the
+ * cross-entropy for the language models) returned. Implementations differ in speed only, never in what they compute.
  */
 public interface BatchGradient {
 
@@ -22,7 +22,8 @@ public interface BatchGradient {
      * hidden state of the previous call (detached: no gradient flows into the previous batch);
      * otherwise, and after {@link #resetState}, from zeros.
      *
-     * @return the cross-entropy summed over all predicted tokens of the batch
+     * @return the loss summed over all predicted tokens of the batch (for DL4J's MSE, each token's loss
+     *         is its squared error averaged over the output columns)
      */
     double compute(MultiLayerNetwork net, DataSet batch);
 

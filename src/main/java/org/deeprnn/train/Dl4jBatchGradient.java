@@ -45,7 +45,7 @@ public final class Dl4jBatchGradient implements BatchGradient {
         if (carry) {
             net.updateRnnStateWithTBPTTState();
         }
-        // DL4J's score is the summed cross-entropy divided by the number of sequences.
+        // DL4J's score is the loss summed over all steps divided by the number of sequences.
         return net.score() * batch.getFeatures().size(0);
     }
 

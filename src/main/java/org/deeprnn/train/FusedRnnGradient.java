@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
@@ -34,6 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,7 +48,8 @@ import java.util.concurrent.Future;
 
 /**
  * A faster {@link BatchGradient} for the chapter's models: stacked DL4J {@code LSTM} and/or
- * {@code SimpleRnn} layers under an {@code RnnOutputLayer} (softmax, cross-entropy), trained from the
+ * {@code SimpleRnn} layers under an {@code RnnOutputLayer} (softmax with cross-entropy, or identity
+ * with mean squared error for the time-series regression of notebook 4), trained from the
  * same {@code MultiLayerConfiguration} and the same parameters. It computes what DL4J's backprop
  * computes, reorganised for the CPU (section "Training speed"):
  * <ul>
@@ -88,7 +91,7 @@ public final class FusedRnnGradient implements BatchGradient {
         FORWARD_SEQUENCE_GEMM("forward X W + b, all steps"),
         FORWARD_STEP_GEMM("forward H_t-1 RW, per step"),
         FORWARD_STEP_ELEMENTWISE("forward gates and cell, per step"),
-        OUTPUT_LAYER("output layer, softmax, loss and its gradients"),
+        OUTPUT_LAYER("output layer, softmax or identity, loss and its gradients"),
         BACKWARD_FACTORS("gate derivative factors, all steps"),
         BACKWARD_STEP_ELEMENTWISE("backward gates and cell, per step"),
         BACKWARD_STEP_GEMM("backward dZ_t RW^T, per step"),
@@ -234,14 +237,23 @@ public final class FusedRnnGradient implements BatchGradient {
             return "output layer: " + common;
         }
         ILossFunction loss = o.getLossFn();
-        if (!(loss instanceof LossMCXENT mcxent) || loss.getClass() != LossMCXENT.class) {
-            return "output layer: loss " + loss + "; only MCXENT (cross-entropy) is supported";
-        }
-        if (mcxent.getWeights() != null) {
-            return "output layer: weighted cross-entropy is not supported";
-        }
-        if (!(o.getActivationFn() instanceof ActivationSoftmax)) {
-            return "output layer: activation " + o.getActivationFn() + "; only softmax is supported";
+        if (loss != null && loss.getClass() == LossMSE.class) {
+            if (((LossMSE) loss).getWeights() != null) {
+                return "output layer: weighted MSE is not supported";
+            }
+            if (!(o.getActivationFn() instanceof ActivationIdentity)) {
+                return "output layer: activation " + o.getActivationFn() + " with MSE; only identity is supported";
+            }
+        } else {
+            if (!(loss instanceof LossMCXENT mcxent) || loss.getClass() != LossMCXENT.class) {
+                return "output layer: loss " + loss + "; only MCXENT (cross-entropy) and MSE are supported";
+            }
+            if (mcxent.getWeights() != null) {
+                return "output layer: weighted cross-entropy is not supported";
+            }
+            if (!(o.getActivationFn() instanceof ActivationSoftmax)) {
+                return "output layer: activation " + o.getActivationFn() + " with cross-entropy; only softmax is supported";
+            }
         }
         if (!o.hasBias()) {
             return "output layer: no bias; only the default (with bias) is supported";
@@ -356,7 +368,8 @@ public final class FusedRnnGradient implements BatchGradient {
         output.index = n - 1;
         output.nIn = (int) oc.getNIn();
         output.nOut = (int) oc.getNOut();
-        output.clipEps = ((LossMCXENT) oc.getLossFn()).getSoftmaxClipEps();
+        output.mse = oc.getLossFn() instanceof LossMSE;
+        output.clipEps = output.mse ? 0 : ((LossMCXENT) oc.getLossFn()).getSoftmaxClipEps();
         output.gW = gradientView(grads, flat, (n - 1) + "_W");
         output.gb = gradientView(grads, flat, (n - 1) + "_b");
         boundFlatGradient = flat;
@@ -943,9 +956,14 @@ public final class FusedRnnGradient implements BatchGradient {
         }
     }
 
-    /** The RnnOutputLayer: softmax over the vocabulary at every step, cross-entropy summed over tokens. */
+    /**
+     * The RnnOutputLayer: softmax over the vocabulary at every step with cross-entropy summed over
+     * tokens, or the identity with DL4J's MSE (per token the squared error averaged over the nOut
+     * columns, summed over tokens; its derivative is 2 (y - label) / nOut).
+     */
     private static final class Output {
         int index, nIn, nOut;
+        boolean mse;
         double clipEps;
         INDArray gW, gb, y, p, logP, dY;
 
@@ -956,11 +974,28 @@ public final class FusedRnnGradient implements BatchGradient {
             dY = Nd4j.create(type, new long[]{n, nOut}, 'c');
         }
 
-        /** Returns the summed cross-entropy; fills the output layer's gradients and {@code dH} (dL/d input). */
+        /** Returns the summed loss; fills the output layer's gradients and {@code dH} (dL/d input). */
         double forwardBackward(OpExecutioner ex, Layer layer, INDArray hIn, INDArray labels, INDArray ones, INDArray dH) {
             INDArray w = layer.getParam("W"), bias = layer.getParam("b");
             NativeGemm.gemm(hIn, false, w, false, y, 1, 0);
             y.addiRowVector(bias);
+            double loss;
+            if (mse) {
+                ex.exec(new SubOp(y, labels, dY));
+                loss = dY.norm2Number().doubleValue();
+                loss = loss * loss / nOut;
+                dY.muli(2.0 / nOut);
+            } else {
+                loss = softmaxCrossEntropy(ex, labels);
+            }
+            NativeGemm.gemm(hIn, true, dY, false, gW, 1, 0);
+            NativeGemm.gemm(ones, false, dY, false, gb, 1, 0);
+            NativeGemm.gemm(dY, false, w, true, dH, 1, 0);
+            return loss;
+        }
+
+        /** Softmax of {@code y} into {@code p}, its summed cross-entropy, and dL/dy = p - labels into {@code dY}. */
+        private double softmaxCrossEntropy(OpExecutioner ex, INDArray labels) {
             ex.exec(new SoftMax(y, p, 1));
             // DL4J's score clips the probabilities to [eps, 1 - eps] before the log; its gradient does not.
             if (clipEps > 0) {
@@ -973,9 +1008,6 @@ public final class FusedRnnGradient implements BatchGradient {
             ex.exec(new MulOp(logP, labels, logP));
             double loss = -logP.sumNumber().doubleValue();
             ex.exec(new SubOp(p, labels, dY));
-            NativeGemm.gemm(hIn, true, dY, false, gW, 1, 0);
-            NativeGemm.gemm(ones, false, dY, false, gb, 1, 0);
-            NativeGemm.gemm(dY, false, w, true, dH, 1, 0);
             return loss;
         }
     }

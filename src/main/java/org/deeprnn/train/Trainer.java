@@ -3,14 +3,17 @@ package org.deeprnn.train;
 import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeprnn.data.SequenceIterator;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -27,6 +30,11 @@ import java.util.function.Supplier;
  *   cross-entropy over the time steps and averages it over the sequences of a minibatch, so its
  *   gradient is {@code steps} times d2l's per-token mean. The trainer divides the summed
  *   gradient by the number of predicted tokens instead, and hands the updater a minibatch size of 1.</li>
+ *   <li>The loss it reports is the mean loss per predicted token, {@link EpochResult#loss()}; for a
+ *   softmax/cross-entropy output it also reports the perplexity, exp of that mean. A regression
+ *   output with DL4J's MSE (notebook 4) works the same way: DL4J's MSE of one step is the mean of the
+ *   squared errors over the output columns, so the reported loss is the mean squared error over all
+ *   steps, sequences and output columns, and the gradient is that mean's gradient.</li>
  *   <li>Gradients are clipped by their global L2 norm over all parameters (d2l), after that
  *   averaging and before the updater. Clipping that a layer configures through DL4J's
  *   {@code GradientNormalization} (per layer or per parameter type) still runs inside the updater;
@@ -65,8 +73,9 @@ public final class Trainer {
     }
 
     /**
-     * Trains on {@code train} and, after every epoch, measures the perplexity on {@code validation}
-     * (may be null) with dropout off and the state starting from zero in every batch.
+     * Trains on {@code train} and, after every epoch, measures the mean loss per predicted token
+     * (and for cross-entropy the perplexity) on {@code validation} (may be null) with dropout off and
+     * the state starting from zero in every batch.
      */
     public TrainingResult fit(MultiLayerNetwork net, DataSetIterator train, DataSetIterator validation) {
         Objects.requireNonNull(net, "net");
@@ -77,6 +86,7 @@ public final class Trainer {
             net.setLearningRate(learningRate);
         }
         BatchGradient engine = engineFor(net);
+        boolean crossEntropy = isCrossEntropy(net);
         if (progress != null) {
             progress.println(describe(net) + "; hidden state "
                     + (carry ? "carried across consecutive batches" : "reset for every batch"));
@@ -87,7 +97,7 @@ public final class Trainer {
         try {
             Updater updater = net.getUpdater();
             for (int e = 1; e <= epochs; e++) {
-                EpochResult result = trainEpoch(net, engine, updater, train, e, validation);
+                EpochResult result = trainEpoch(net, engine, updater, train, e, validation, crossEntropy);
                 history.add(result);
                 for (EpochListener l : listeners) {
                     l.onEpoch(result, epochs);
@@ -101,14 +111,15 @@ public final class Trainer {
         }
         TrainingResult result = new TrainingResult(history, (System.nanoTime() - wallStart) / 1e9);
         if (progress != null) {
-            progress.printf(Locale.ROOT, "done: perplexity %.3f, %,.0f tokens/s, wall time %s%n",
-                    result.last().perplexity(), result.tokensPerSecond(), formatSeconds(result.wallSeconds()));
+            EpochResult last = result.last();
+            progress.printf(Locale.ROOT, "done: %s %s, %,.0f %s/s, wall time %s%n", last.metricName(), formatMetric(last, last.metric()),
+                    result.tokensPerSecond(), unit(last), formatSeconds(result.wallSeconds()));
         }
         return result;
     }
 
     private EpochResult trainEpoch(MultiLayerNetwork net, BatchGradient engine, Updater updater, DataSetIterator train,
-                                   int epoch, DataSetIterator validation) {
+                                   int epoch, DataSetIterator validation, boolean crossEntropy) {
         train.reset();
         engine.resetState(net);
         double lossSum = 0;
@@ -138,15 +149,30 @@ public final class Trainer {
         }
         net.getLayerWiseConfigurations().setEpochCount(net.getEpochCount() + 1);
         engine.resetState(net);
-        double valPerplexity = validation == null ? Double.NaN : perplexity(net, validation);
-        return new EpochResult(epoch, Math.exp(lossSum / tokens), valPerplexity, tokens, seconds, maxNorm);
+        double valLoss = validation == null ? Double.NaN : meanLoss(net, validation);
+        return new EpochResult(epoch, lossSum / tokens, valLoss, tokens, seconds, maxNorm, crossEntropy);
     }
 
     /**
      * Perplexity of {@code net} on every batch of {@code data}: exp of the mean cross-entropy per
      * predicted token, dropout off, each batch starting from a zero state.
+     *
+     * @throws IllegalArgumentException if the network's output layer is not softmax with cross-entropy
      */
     public static double perplexity(MultiLayerNetwork net, DataSetIterator data) {
+        if (!isCrossEntropy(net)) {
+            throw new IllegalArgumentException("Perplexity needs a softmax output trained with cross-entropy; this network's "
+                    + "output layer has another loss: measure meanLoss(net, data) instead");
+        }
+        return Math.exp(meanLoss(net, data));
+    }
+
+    /**
+     * Mean loss per predicted token of {@code net} on every batch of {@code data} (cross-entropy for a
+     * language model, squared error averaged over the output columns for DL4J's MSE), dropout off,
+     * each batch starting from a zero state.
+     */
+    public static double meanLoss(MultiLayerNetwork net, DataSetIterator data) {
         data.reset();
         double lossSum = 0;
         long tokens = 0;
@@ -156,9 +182,21 @@ public final class Trainer {
             tokens += tokenCount(batch);
         }
         if (tokens == 0) {
-            throw new IllegalArgumentException("The iterator produced no minibatch: nothing to measure perplexity on");
+            throw new IllegalArgumentException("The iterator produced no minibatch: nothing to measure the loss on");
         }
-        return Math.exp(lossSum / tokens);
+        return lossSum / tokens;
+    }
+
+    /**
+     * True when the network's output layer is a softmax trained with cross-entropy (MCXENT or
+     * negative log-likelihood): then the loss per token has a perplexity.
+     */
+    public static boolean isCrossEntropy(MultiLayerNetwork net) {
+        Layer last = net.getLayerWiseConfigurations().getConf(net.getnLayers() - 1).getLayer();
+        if (!(last instanceof BaseOutputLayer out)) {
+            return false;
+        }
+        return out.getLossFn() instanceof LossMCXENT && out.getActivationFn() instanceof ActivationSoftmax;
     }
 
     private static long tokenCount(DataSet batch) {
@@ -197,7 +235,8 @@ public final class Trainer {
             s.append("updater ").append(base.getIUpdater().getClass().getSimpleName());
         }
         s.append(learningRate != null ? String.format(Locale.ROOT, " lr %s", learningRate) : " (learning rate from the configuration)");
-        s.append(" per predicted token (d2l's scale); clipping: ");
+        s.append(isCrossEntropy(net) ? " per predicted token (d2l's scale); clipping: "
+                : " per predicted step (gradient of the mean loss per step); clipping: ");
         List<String> clips = new ArrayList<>();
         if (clipTheta > 0) {
             clips.add(String.format(Locale.ROOT, "global L2 norm over all parameters <= %s (d2l)", clipTheta));
@@ -216,9 +255,19 @@ public final class Trainer {
     }
 
     private String formatProgress(EpochResult r, double elapsed) {
-        String val = r.hasValidation() ? String.format(Locale.ROOT, "  validation %.3f", r.validationPerplexity()) : "";
-        return String.format(Locale.ROOT, "epoch %" + String.valueOf(epochs).length() + "d/%d  perplexity %.3f%s  %,.0f tokens/s  elapsed %s",
-                r.epoch(), epochs, r.perplexity(), val, r.tokensPerSecond(), formatSeconds(elapsed));
+        String val = r.hasValidation() ? "  validation " + formatMetric(r, r.validationMetric()) : "";
+        return String.format(Locale.ROOT, "epoch %" + String.valueOf(epochs).length() + "d/%d  %s %s%s  %,.0f %s/s  elapsed %s",
+                r.epoch(), epochs, r.metricName(), formatMetric(r, r.metric()), val, r.tokensPerSecond(), unit(r),
+                formatSeconds(elapsed));
+    }
+
+    /** Perplexity with 3 decimals as before; a loss with 4 significant digits, since MSE values can be small. */
+    private static String formatMetric(EpochResult r, double value) {
+        return r.crossEntropy() ? String.format(Locale.ROOT, "%.3f", value) : String.format(Locale.ROOT, "%.4g", value);
+    }
+
+    private static String unit(EpochResult r) {
+        return r.crossEntropy() ? "tokens" : "steps";
     }
 
     static String formatSeconds(double seconds) {

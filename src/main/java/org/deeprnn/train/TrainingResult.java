@@ -13,12 +13,23 @@ public record TrainingResult(List<EpochResult> epochs, double wallSeconds) {
         return epochs.get(epochs.size() - 1);
     }
 
+    /** Training perplexity per epoch (cross-entropy models only, see {@link EpochResult#perplexity()}). */
     public double[] perplexities() {
         return epochs.stream().mapToDouble(EpochResult::perplexity).toArray();
     }
 
     public double[] validationPerplexities() {
         return epochs.stream().mapToDouble(EpochResult::validationPerplexity).toArray();
+    }
+
+    /** Mean training loss per predicted token, per epoch (any loss). */
+    public double[] losses() {
+        return epochs.stream().mapToDouble(EpochResult::loss).toArray();
+    }
+
+    /** Mean validation loss per predicted token, per epoch; NaN where no validation data was given. */
+    public double[] validationLosses() {
+        return epochs.stream().mapToDouble(EpochResult::validationLoss).toArray();
     }
 
     /** The first epoch (counted from 1) whose training perplexity is below {@code threshold}, or -1. */

@@ -10,8 +10,9 @@ import java.util.function.Function;
 
 /**
  * A perplexity chart that redraws itself in a notebook while a model trains (section "Training"):
- * an {@link EpochListener} that appends each epoch's perplexity to a {@link LineChart} and shows
- * the new picture in the same output cell. The notebook passes its kernel's {@code display} and
+ * an {@link EpochListener} that appends each epoch's perplexity (for a model without cross-entropy,
+ * such as notebook 4's regression, its mean loss per step: {@link EpochResult#metric()}) to a
+ * {@link LineChart} and shows the new picture in the same output cell. The notebook passes its kernel's {@code display} and
  * {@code updateDisplay} functions (IJava and rapaio-jupyter-kernel both offer them), so the
  * helper library does not depend on a kernel.
  */
@@ -24,7 +25,7 @@ public final class LiveChart implements EpochListener {
     private String displayId;
 
     /**
-     * @param series        the series the training perplexity goes to (validation, when measured, to "series (validation)")
+     * @param series        the series the training perplexity or loss goes to (validation, when measured, to "series (validation)")
      * @param display       shows an image in a new output and returns its display id
      * @param updateDisplay replaces the image of a display id
      */
@@ -39,9 +40,9 @@ public final class LiveChart implements EpochListener {
 
     @Override
     public void onEpoch(EpochResult result, int totalEpochs) {
-        chart.append(series, result.epoch(), result.perplexity());
+        chart.append(series, result.epoch(), result.metric());
         if (result.hasValidation()) {
-            chart.append(series + " (validation)", result.epoch(), result.validationPerplexity());
+            chart.append(series + " (validation)", result.epoch(), result.validationMetric());
         }
         int every = Math.max(1, totalEpochs / redraws);
         if (displayId == null) {

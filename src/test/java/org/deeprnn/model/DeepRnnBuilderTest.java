@@ -17,6 +17,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.ArrayList;
@@ -155,8 +160,57 @@ class DeepRnnBuilderTest {
         }
     }
 
+    /*
+     * Regression: d = 1 input, q = 1 output, h = 3.
+     *   LSTM first layer  4 * (1*3 + 3*3 + 3) = 4 * 15 = 60; layers above 84; output 3*1 + 1 = 4
+     *   L=1: 64   L=2: 148   L=3: 232
+     */
+    @ParameterizedTest(name = "LSTM regression, L={0}: {1} parameters")
+    @CsvSource({"1, 64", "2, 148", "3, 232"})
+    void regressionModelHasAnIdentityOutputWithMeanSquaredError(int layers, long byHand) {
+        DeepRnnBuilder b = new DeepRnnBuilder().layers(layers).hiddenUnits(HIDDEN).inputSize(1).outputSize(1)
+                .output(OutputMode.IDENTITY_MSE).seed(3);
+        MultiLayerConfiguration conf = b.build();
+        RnnOutputLayer out = assertInstanceOf(RnnOutputLayer.class, conf.getConf(layers).getLayer());
+        assertInstanceOf(LossMSE.class, out.getLossFn());
+        assertInstanceOf(ActivationIdentity.class, out.getActivationFn());
+        assertEquals(1, out.getNIn() == HIDDEN ? out.getNOut() : -1);
+        assertEquals(1, ((LSTM) conf.getConf(0).getLayer()).getNIn());
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        assertEquals(byHand, net.numParams());
+        assertEquals(byHand, b.parameterCount().total());
+
+        INDArray x = Nd4j.linspace(-15, 15, 2 * 9).castTo(DataType.FLOAT).reshape(2, 1, 9);
+        INDArray y = net.output(x);
+        assertArrayEquals(new long[]{2, 1, 9}, y.shape(), "one real value per sequence and step");
+        INDArray top = net.feedForward(x, false).get(layers);
+        INDArray w = net.getLayer(layers).getParam("W"), bias = net.getLayer(layers).getParam("b");
+        for (int t = 0; t < 9; t++) {
+            INDArray h = top.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(t));
+            INDArray expected = h.mmul(w).addRowVector(bias);
+            assertEquals(expected.getDouble(1, 0), y.getDouble(1, 0, t), 1e-5, "identity output O_t = H_t W_hq + b_q at step " + t);
+        }
+    }
+
+    @Test
+    void inputAndOutputSizesCanDiffer() {
+        MultiLayerConfiguration conf = new DeepRnnBuilder().layers(2).hiddenUnits(HIDDEN).inputSize(4).outputSize(2)
+                .output(OutputMode.IDENTITY_MSE).build();
+        assertEquals(4, ((LSTM) conf.getConf(0).getLayer()).getNIn());
+        assertEquals(2, ((RnnOutputLayer) conf.getConf(2).getLayer()).getNOut());
+        assertEquals(new ParameterCount(CellType.LSTM, 2, HIDDEN, 4, 2).total(),
+                new DeepRnnBuilder().layers(2).hiddenUnits(HIDDEN).inputSize(4).outputSize(2).parameterCount().total());
+        RnnOutputLayer lm = (RnnOutputLayer) builder(CellType.LSTM, 2).build().getConf(2).getLayer();
+        assertInstanceOf(LossMCXENT.class, lm.getLossFn(), "a language model by default");
+        assertInstanceOf(ActivationSoftmax.class, lm.getActivationFn());
+    }
+
     @Test
     void badSettingsNameTheParameter() {
+        assertMessageNames("outputSize", () -> new DeepRnnBuilder().layers(1).hiddenUnits(HIDDEN).inputSize(1).build());
+        assertMessageNames("inputSize", () -> new DeepRnnBuilder().layers(1).hiddenUnits(HIDDEN).outputSize(1).build());
+        assertThrows(NullPointerException.class, () -> new DeepRnnBuilder().output(null));
         assertMessageNames("layers", () -> builder(CellType.LSTM, 0).build());
         assertMessageNames("hiddenUnits", () -> builder(CellType.LSTM, 2).hiddenUnits(0).build());
         assertMessageNames("hiddenUnits", () -> builder(CellType.SIMPLE_RNN, 2).hiddenUnits(-4).build());

@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeprnn.model.CellType;
 import org.deeprnn.model.DeepRnnBuilder;
+import org.deeprnn.model.OutputMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -202,6 +203,59 @@ class FusedRnnGradientTest {
         System.out.printf("DL4J vs fused gradient, second carried batch: relative difference %.3g%n", rel);
         assertTrue(rel > 1e-3, "DL4J's carried-state gradient now agrees with the fused one (" + rel + "): DL4J was fixed");
         dl4j.finish(ref);
+    }
+
+    static MultiLayerNetwork regression(CellType cell, int layers, int outputs, DataType type, long seed) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new DeepRnnBuilder().cell(cell).layers(layers).hiddenUnits(HIDDEN)
+                .inputSize(2).outputSize(outputs).output(OutputMode.IDENTITY_MSE).seed(seed).updater(new Sgd(0.5))
+                .dataType(type).build());
+        net.init();
+        return net;
+    }
+
+    /** The identity/MSE output of notebook 4's regression models: the same loss and gradient as DL4J's backprop. */
+    @ParameterizedTest(name = "{0}, {1} layer(s), {2} output(s), DOUBLE, MSE")
+    @CsvSource({"LSTM,1,1", "LSTM,2,1", "LSTM,3,1", "LSTM,2,3", "SIMPLE_RNN,2,1"})
+    void meanSquaredErrorOutputMatchesDl4j(CellType cell, int layers, int outputs) {
+        MultiLayerNetwork ref = regression(cell, layers, outputs, DataType.DOUBLE, 77);
+        MultiLayerNetwork fast = regression(cell, layers, outputs, DataType.DOUBLE, 77);
+        assertTrue(FusedRnnGradient.supports(fast), FusedRnnGradient.unsupportedReason(fast));
+        BatchGradient dl4j = new Dl4jBatchGradient();
+        BatchGradient fused = new FusedRnnGradient();
+        dl4j.prepare(ref, false, STEPS);
+        fused.prepare(fast, false, STEPS);
+        Nd4j.getRandom().setSeed(5);
+        for (int k = 0; k < 2; k++) {
+            DataSet ds = new DataSet(Nd4j.randn(DataType.DOUBLE, BATCH, 2, STEPS), Nd4j.randn(DataType.DOUBLE, BATCH, outputs, STEPS));
+            double lossRef = dl4j.compute(ref, ds);
+            double lossFast = fused.compute(fast, ds);
+            assertEquals(lossRef, lossFast, 1e-10 * Math.abs(lossRef), "batch " + k + ": loss");
+            double rel = relativeDifference(fast.gradient().gradient(), ref.gradient().gradient());
+            assertTrue(rel <= 1e-10, "batch " + k + ": gradient differs by " + rel);
+        }
+        dl4j.finish(ref);
+        fused.finish(fast);
+    }
+
+    @Test
+    void otherOutputsAreRejectedWithTheReason() {
+        MultiLayerConfiguration tanhMse = new NeuralNetConfiguration.Builder().list()
+                .layer(new LSTM.Builder().nIn(2).nOut(3).activation(Activation.TANH).build())
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.TANH).nIn(3).nOut(1).build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(tanhMse);
+        net.init();
+        String reason = FusedRnnGradient.unsupportedReason(net);
+        assertNotNull(reason);
+        assertTrue(reason.contains("only identity is supported"), reason);
+        MultiLayerConfiguration l1 = new NeuralNetConfiguration.Builder().list()
+                .layer(new LSTM.Builder().nIn(2).nOut(3).activation(Activation.TANH).build())
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.L1).activation(Activation.IDENTITY).nIn(3).nOut(1).build())
+                .build();
+        MultiLayerNetwork other = new MultiLayerNetwork(l1);
+        other.init();
+        assertTrue(FusedRnnGradient.unsupportedReason(other).contains("only MCXENT (cross-entropy) and MSE are supported"),
+                FusedRnnGradient.unsupportedReason(other));
     }
 
     @ParameterizedTest(name = "SimpleRnn, {0} layer(s), DOUBLE")

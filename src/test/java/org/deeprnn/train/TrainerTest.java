@@ -8,6 +8,9 @@ import org.deeprnn.data.SequentialPartitioning;
 import org.deeprnn.data.TextPreprocessor;
 import org.deeprnn.model.CellType;
 import org.deeprnn.model.DeepRnnBuilder;
+import org.deeprnn.model.OutputMode;
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.nd4j.linalg.learning.config.Adam;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,6 +24,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -141,6 +145,59 @@ class TrainerTest {
         assertTrue(plainText.endsWith("clipping: none; gradients: FusedRnnGradient"), plainText);
         String dropout = Trainer.builder().build().describe(new MultiLayerNetwork(new DeepRnnBuilder().layers(2).hiddenUnits(4).vocabSize(5).dropout(0.2).build()));
         assertTrue(dropout.contains("gradients: Dl4jBatchGradient (no fused path: "), dropout);
+    }
+
+    /** A regression model on a noisy sine: the loss per step falls, and progress speaks of loss, not perplexity. */
+    @Test
+    void regressionModelReportsItsLossAndHasNoPerplexity() {
+        Random r = new Random(4);
+        List<DataSet> batches = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            INDArray x = Nd4j.create(DataType.FLOAT, 8, 1, 20), y = Nd4j.create(DataType.FLOAT, 8, 1, 20);
+            for (int s = 0; s < 8; s++) {
+                double phase = 2 * Math.PI * r.nextDouble();
+                for (int t = 0; t < 20; t++) {
+                    x.putScalar(new long[]{s, 0, t}, Math.sin(0.5 * t + phase));
+                    y.putScalar(new long[]{s, 0, t}, Math.sin(0.5 * (t + 1) + phase));
+                }
+            }
+            batches.add(new DataSet(x, y));
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(new DeepRnnBuilder().layers(2).hiddenUnits(16).inputSize(1).outputSize(1)
+                .output(OutputMode.IDENTITY_MSE).updater(new Adam(0.01)).seed(1).build());
+        net.init();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        TrainingResult result = Trainer.builder().epochs(40).printEvery(20).progress(new PrintStream(log, true, StandardCharsets.UTF_8))
+                .build().fit(net, new ListDataSetIterator<>(batches, 8), new ListDataSetIterator<>(batches.subList(0, 1), 8));
+        String printed = log.toString(StandardCharsets.UTF_8);
+        System.out.print(printed);
+        assertTrue(printed.contains("gradients: FusedRnnGradient"), printed);
+        assertTrue(printed.contains("per predicted step"), printed);
+        assertTrue(printed.contains("epoch 40/40  loss ") && printed.contains("done: loss "), printed);
+        assertFalse(printed.contains("perplexity"), printed);
+        double first = result.epochs().get(0).loss(), last = result.last().loss();
+        assertTrue(first > 0.3 && last < first / 10, "mean squared error per step from " + first + " to " + last);
+        assertTrue(result.last().hasValidation());
+        assertEquals(result.losses()[39], last, 0.0);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> result.last().perplexity());
+        assertTrue(e.getMessage().contains("loss()"), e.getMessage());
+        assertThrows(IllegalStateException.class, result::perplexities);
+        IllegalArgumentException p = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.perplexity(net, new ListDataSetIterator<>(batches, 8)));
+        assertTrue(p.getMessage().contains("meanLoss"), p.getMessage());
+        assertFalse(Trainer.isCrossEntropy(net));
+        assertTrue(Trainer.isCrossEntropy(network(CellType.LSTM, DataType.FLOAT)));
+    }
+
+    @Test
+    void languageModelLossIsTheLogOfItsPerplexity() {
+        TrainingResult result = trainer(2, null).fit(network(CellType.LSTM, DataType.FLOAT), new RandomSampling(CORPUS, 4, 10, 9));
+        for (EpochResult e : result.epochs()) {
+            assertTrue(e.crossEntropy());
+            assertEquals(Math.exp(e.loss()), e.perplexity(), 1e-12);
+            assertEquals(e.perplexity(), e.metric(), 0.0);
+            assertEquals("perplexity", e.metricName());
+        }
     }
 
     @Test

@@ -20,7 +20,7 @@ class LiveChartTest {
         }, (id, img) -> calls.add("update " + id));
         int total = 300;
         for (int e = 1; e <= total; e++) {
-            live.onEpoch(new EpochResult(e, 30.0 / e + 1, Double.NaN, 100, 0.1, 1), total);
+            live.onEpoch(EpochResult.ofPerplexity(e, 30.0 / e + 1, Double.NaN, 100, 0.1, 1), total);
         }
         assertEquals("display " + LineChart.DEFAULT_WIDTH, calls.get(0));
         assertTrue(calls.subList(1, calls.size()).stream().allMatch(c -> c.equals("update id-1")));
@@ -30,11 +30,23 @@ class LiveChartTest {
     }
 
     @Test
+    void aRegressionModelsLossIsDrawnAsIs() {
+        LineChart chart = new LineChart("loss", "epoch", "mean squared error");
+        LiveChart live = new LiveChart(chart, "3 layers", img -> "x", (id, img) -> { });
+        live.onEpoch(new EpochResult(1, 0.25, 0.3, 100, 0.1, 1, false), 2);
+        live.onEpoch(new EpochResult(2, 0.125, 0.2, 100, 0.1, 1, false), 2);
+        assertEquals(List.of("3 layers", "3 layers (validation)"), chart.seriesNames());
+        assertEquals(2, chart.size("3 layers"));
+        assertArrayEquals(new double[]{0.25, 0.125}, chart.xchart().getSeriesMap().get("3 layers").getYData(), 0.0,
+                "the loss itself, not exp of it");
+    }
+
+    @Test
     void validationPerplexityGetsItsOwnSeries() {
         LineChart chart = new LineChart("perplexity", "epoch", "perplexity");
         LiveChart live = new LiveChart(chart, "GRU", img -> "x", (id, img) -> { });
-        live.onEpoch(new EpochResult(1, 9, 10, 100, 0.1, 1), 2);
-        live.onEpoch(new EpochResult(2, 5, 6, 100, 0.1, 1), 2);
+        live.onEpoch(EpochResult.ofPerplexity(1, 9, 10, 100, 0.1, 1), 2);
+        live.onEpoch(EpochResult.ofPerplexity(2, 5, 6, 100, 0.1, 1), 2);
         assertEquals(List.of("GRU", "GRU (validation)"), chart.seriesNames());
         assertEquals(2, chart.size("GRU (validation)"));
     }

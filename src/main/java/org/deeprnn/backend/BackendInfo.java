@@ -119,6 +119,16 @@ public record BackendInfo(
         return "CUDA".equalsIgnoreCase(platform);
     }
 
+    /**
+     * One line for the top of every notebook: which backend runs it, e.g.
+     * "ND4J backend: CPU, OPENBLAS, 1 OpenMP thread(s) on 2 core(s), FLOAT".
+     */
+    public String summary() {
+        String devicesPart = isCuda() ? ", " + devices + " device(s)" + (deviceNames.isEmpty() ? "" : " " + deviceNames) : "";
+        return "ND4J backend: " + platform + ", " + blasVendor + ", " + ompThreads + " OpenMP thread(s) on " + cores
+                + " core(s)" + devicesPart + ", " + defaultFloatType;
+    }
+
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder();

@@ -53,4 +53,13 @@ class BackendInfoTest {
         }
         assertEquals(8, text.lines().count());
     }
+
+    @Test
+    void summaryIsOneLineNamingTheBackend() {
+        BackendInfo info = BackendInfo.describe();
+        String line = info.summary();
+        assertFalse(line.contains("\n"), line);
+        assertTrue(line.startsWith("ND4J backend: CPU, "), line);
+        assertTrue(line.contains(info.blasVendor()) && line.endsWith("FLOAT"), line);
+    }
 }

@@ -7,10 +7,8 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -165,19 +163,11 @@ public final class RegimeSeriesFiles {
         if (Files.exists(folder)) {
             old = Files.createTempDirectory(dataDir, "." + FOLDER + "-old-");
             Files.delete(old);
-            move(folder, old);
+            AtomicFiles.move(folder, old);
         }
-        move(fresh, folder);
+        AtomicFiles.move(fresh, folder);
         if (old != null) {
             deleteTree(old);
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
         }
     }
 

@@ -2,13 +2,12 @@ package org.deeprnn.model;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.deeprnn.data.AtomicFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Saves a trained network with DL4J's {@link ModelSerializer} and loads it back (section "Saving
@@ -21,27 +20,10 @@ public final class ModelStore {
 
     /** Writes the network, its configuration and its updater state to {@code file}, replacing an older one. */
     public static void save(MultiLayerNetwork net, Path file) {
-        Path target = file.toAbsolutePath();
-        Path tmp = null;
         try {
-            Files.createDirectories(target.getParent());
-            tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-            ModelSerializer.writeModel(net, tmp.toFile(), true);
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(file, tmp -> ModelSerializer.writeModel(net, tmp.toFile(), true));
         } catch (IOException e) {
             throw new UncheckedIOException("Could not save the model to " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the temporary file is already gone or cannot be removed; the error above says what failed
-                }
-            }
         }
     }
 

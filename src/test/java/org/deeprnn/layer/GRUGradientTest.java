@@ -1,5 +1,6 @@
 package org.deeprnn.layer;
 
+import org.deeprnn.train.CrossEntropy;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.LSTM;
@@ -187,18 +188,6 @@ class GRUGradientTest {
         assertTrue(dl4jCheck(nwc, xNwc, y.permute(0, 2, 1).dup(), null, null, 12));
     }
 
-    /** Summed cross-entropy of {@code ds} with every recurrent layer starting from {@code state}. */
-    static double lossFromState(MultiLayerNetwork net, Map<Integer, Map<String, INDArray>> state, DataSet ds) {
-        net.rnnClearPreviousState();
-        state.forEach((layer, m) -> {
-            Map<String, INDArray> copy = new HashMap<>();
-            m.forEach((k, v) -> copy.put(k, v.dup()));
-            net.rnnSetPreviousState(layer, copy);
-        });
-        INDArray p = net.rnnTimeStep(ds.getFeatures());
-        net.rnnClearPreviousState();
-        return -Transforms.log(p, true).mul(ds.getLabels()).sumNumber().doubleValue();
-    }
 
     /**
      * With the state carried across minibatches (truncated BPTT with the stored state, as the
@@ -227,17 +216,17 @@ class GRUGradientTest {
         for (int l = 0; l < 2; l++) {
             state.put(l, probe.rnnGetPreviousState(l));
         }
-        assertEquals(lossFromState(probe, state, second), loss, 1e-10 * loss, "the second batch starts from the first one's state");
-        assertNotEquals(lossFromState(probe, Map.of(), second), loss, 1e-6 * loss, "and not from zero");
+        assertEquals(CrossEntropy.fromState(probe, state, second), loss, 1e-10 * loss, "the second batch starts from the first one's state");
+        assertNotEquals(CrossEntropy.fromState(probe, Map.of(), second), loss, 1e-6 * loss, "and not from zero");
 
         INDArray params = probe.params();
         double eps = 1e-6, maxRel = 0;
         for (long i = 0; i < params.length(); i++) {
             double p = params.getDouble(i);
             params.putScalar(i, p + eps);
-            double up = lossFromState(probe, state, second);
+            double up = CrossEntropy.fromState(probe, state, second);
             params.putScalar(i, p - eps);
-            double down = lossFromState(probe, state, second);
+            double down = CrossEntropy.fromState(probe, state, second);
             params.putScalar(i, p);
             maxRel = Math.max(maxRel, relativeError(analytic.getDouble(i), (up - down) / (2 * eps)));
         }

@@ -124,18 +124,6 @@ class FusedRnnGradientTest {
         assertThrows(IllegalArgumentException.class, () -> new FusedRnnGradient(0, 1));
     }
 
-    /** Summed cross-entropy of {@code ds} when every recurrent layer starts from {@code state} (DL4J's rnnTimeStep). */
-    static double lossFromState(MultiLayerNetwork net, Map<Integer, Map<String, INDArray>> state, DataSet ds) {
-        net.rnnClearPreviousState();
-        state.forEach((layer, m) -> {
-            Map<String, INDArray> copy = new HashMap<>();
-            m.forEach((k, v) -> copy.put(k, v.dup()));
-            net.rnnSetPreviousState(layer, copy);
-        });
-        INDArray p = net.rnnTimeStep(ds.getFeatures());
-        net.rnnClearPreviousState();
-        return -Transforms.log(p, true).mul(ds.getLabels()).sumNumber().doubleValue();
-    }
 
     /**
      * With the state carried into a second batch, the gradient is that of the batch's loss with the
@@ -160,7 +148,7 @@ class FusedRnnGradientTest {
             state.put(l, probe.rnnGetPreviousState(l));
         }
         double loss = fused.compute(fast, second);
-        assertEquals(lossFromState(probe, state, second), loss, 1e-10 * loss, "loss from the carried state");
+        assertEquals(CrossEntropy.fromState(probe, state, second), loss, 1e-10 * loss, "loss from the carried state");
         INDArray g = fast.gradient().gradient();
         INDArray params = probe.params();
         long n = params.length();
@@ -169,9 +157,9 @@ class FusedRnnGradientTest {
             long i = pick.nextInt((int) n);
             double p = params.getDouble(i), eps = 1e-6;
             params.putScalar(i, p + eps);
-            double up = lossFromState(probe, state, second);
+            double up = CrossEntropy.fromState(probe, state, second);
             params.putScalar(i, p - eps);
-            double down = lossFromState(probe, state, second);
+            double down = CrossEntropy.fromState(probe, state, second);
             params.putScalar(i, p);
             double numeric = (up - down) / (2 * eps);
             assertEquals(numeric, g.getDouble(i), 1e-6 * Math.max(1, Math.abs(numeric)), cell + " parameter " + i);

@@ -45,11 +45,6 @@ class LossScalingTest {
         return new DataSet(x, y);
     }
 
-    /** Cross-entropy summed over every predicted token, computed from the network's softmax output. */
-    static double summedCrossEntropy(MultiLayerNetwork net, DataSet ds) {
-        INDArray probs = net.output(ds.getFeatures(), false);
-        return -Transforms.log(probs, true).mul(ds.getLabels()).sumNumber().doubleValue();
-    }
 
     @Test
     void scoreIsSummedOverStepsAndAveragedOverSequences() {
@@ -58,7 +53,7 @@ class LossScalingTest {
         net.setInput(ds.getFeatures());
         net.setLabels(ds.getLabels());
         net.computeGradientAndScore();
-        double meanPerToken = summedCrossEntropy(net, ds) / (BATCH * STEPS);
+        double meanPerToken = CrossEntropy.summed(net, ds) / (BATCH * STEPS);
         double factor = net.score() / meanPerToken;
         System.out.printf("DL4J score / mean cross-entropy per token = %.6f (steps = %d)%n", factor, STEPS);
         assertEquals(STEPS, factor, 1e-9);
@@ -77,9 +72,9 @@ class LossScalingTest {
         for (long i : new long[]{0, 17, params.length() / 2, params.length() - 3}) {
             double p = params.getDouble(i);
             params.putScalar(i, p + eps);
-            double up = summedCrossEntropy(net, ds);
+            double up = CrossEntropy.summed(net, ds);
             params.putScalar(i, p - eps);
-            double down = summedCrossEntropy(net, ds);
+            double down = CrossEntropy.summed(net, ds);
             params.putScalar(i, p);
             double numeric = (up - down) / (2 * eps);
             assertEquals(numeric, raw.getDouble(i), 1e-6 * Math.max(1, Math.abs(numeric)), "parameter " + i);

@@ -96,20 +96,18 @@ class TrainerTest {
 
         INDArray joined = Nd4j.concat(2, b1.getFeatures(), b2.getFeatures());
         INDArray probs = net.output(joined).get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(8, 16));
-        double expected = -Transforms.log(probs, true).mul(b2.getLabels()).sumNumber().doubleValue();
+        double expected = CrossEntropy.summed(probs, b2.getLabels());
         assertEquals(expected, carried, 1e-9);
 
         engine.prepare(net, false, 8);
         double fresh = engine.compute(net, b2);
         engine.finish(net);
         assertNotEquals(expected, fresh, 1e-6);
-        assertEquals(expected(net, b2), fresh, 1e-9);
+        assertEquals(CrossEntropy.summed(net, b2), fresh, 1e-9);
     }
 
-    private static double expected(MultiLayerNetwork net, DataSet batch) {
-        INDArray probs = net.output(batch.getFeatures());
-        return -Transforms.log(probs, true).mul(batch.getLabels()).sumNumber().doubleValue();
-    }
+    
+
 
     @Test
     void trainerLeavesTheNetworkConfigurationAsItFoundIt() {

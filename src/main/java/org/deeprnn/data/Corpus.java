@@ -39,6 +39,19 @@ public final class Corpus {
         return new Corpus(vocab.encode(kept), vocab);
     }
 
+    /**
+     * Positions {@code from} (inclusive) to {@code to} (exclusive) as a corpus of their own with this
+     * corpus's vocabulary, so that a training part and a validation part share one index mapping
+     * (notebook 6, "More data").
+     */
+    public Corpus slice(int from, int to) {
+        if (from < 0 || to > tokens.length || from >= to) {
+            throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") is not a non-empty range inside the corpus of "
+                    + tokens.length + " tokens");
+        }
+        return new Corpus(java.util.Arrays.copyOfRange(tokens, from, to), vocab);
+    }
+
     /** A copy of the token indices. */
     public int[] tokens() {
         return tokens.clone();

@@ -7,6 +7,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,5 +59,17 @@ class CorpusTest {
         assertThrows(IllegalArgumentException.class, () -> corpus.decodeBatch(batch.getFeatures().get(
                 org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 3),
                 org.nd4j.linalg.indexing.NDArrayIndex.all())));
+    }
+
+    @Test
+    void sliceKeepsTheVocabularyOfTheWholeCorpus() {
+        Corpus all = Corpus.fromTokens(TOKENS, 0);
+        Corpus tail = all.slice(3, 6);
+        assertEquals(" c ", tail.text(0, 3));
+        assertSame(all.vocab(), tail.vocab());
+        assertArrayEquals(new int[]{1, 4, 1}, tail.tokens());
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> all.slice(4, 7));
+        assertTrue(e.getMessage().contains("[4, 7)") && e.getMessage().contains("6 tokens"), e.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> all.slice(2, 2));
     }
 }

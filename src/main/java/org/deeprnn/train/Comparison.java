@@ -99,7 +99,7 @@ public final class Comparison {
     }
 
     /**
-     * One row per run: parameters, final training and validation metric (perplexity for language
+     * One row per run: parameters, epochs trained, final training and validation metric (perplexity for language
      * models), the best validation metric and its epoch, the largest gradient norm before clipping,
      * and seconds per epoch.
      */
@@ -108,15 +108,15 @@ public final class Comparison {
         int width = Math.max(4, runs.keySet().stream().mapToInt(String::length).max().orElse(4));
         String metric = runs.values().iterator().next().result().last().metricName();
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "%-" + width + "s %11s %10s %10s %16s %12s %8s%n", "run", "parameters",
+        s.append(String.format(Locale.ROOT, "%-" + width + "s %11s %6s %10s %10s %16s %12s %8s%n", "run", "parameters", "epochs",
                 "train " + abbreviate(metric), "val " + abbreviate(metric), "best val (epoch)", "max |grad|", "s/epoch"));
         for (Run run : runs.values()) {
             EpochResult last = run.result().last();
             EpochResult best = run.bestValidationEpoch();
             String bestText = best == null ? "-" : String.format(Locale.ROOT, "%.3f (%d)", best.validationMetric(), best.epoch());
             double maxNorm = run.result().epochs().stream().mapToDouble(EpochResult::maxGradientNorm).max().orElse(Double.NaN);
-            s.append(String.format(Locale.ROOT, "%-" + width + "s %,11d %10s %10s %16s %12s %8.2f%n", run.name(),
-                    run.parameters(), format(last.metric()), last.hasValidation() ? format(last.validationMetric()) : "-",
+            s.append(String.format(Locale.ROOT, "%-" + width + "s %,11d %6d %10s %10s %16s %12s %8.2f%n", run.name(),
+                    run.parameters(), last.epoch(), format(last.metric()), last.hasValidation() ? format(last.validationMetric()) : "-",
                     bestText, format(maxNorm), run.secondsPerEpoch()));
         }
         return s.toString();

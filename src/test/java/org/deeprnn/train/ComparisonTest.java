@@ -35,10 +35,10 @@ class ComparisonTest {
         System.out.print(table);
         String[] lines = table.split("\n");
         assertEquals(3, lines.length);
-        assertTrue(lines[0].contains("train ppl") && lines[0].contains("val ppl") && lines[0].contains("s/epoch"), lines[0]);
+        assertTrue(lines[0].contains("train ppl") && lines[0].contains("val ppl") && lines[0].contains("s/epoch") && lines[0].contains("epochs"), lines[0]);
         // p=0: last epoch train 2, val 11; best validation 9 at epoch 2; largest norm 50; (2 + 4 + 6) / 3 s per epoch.
-        assertTrue(lines[1].matches("p=0\\s+1,234\\s+2\\.000\\s+11\\.000\\s+9\\.000 \\(2\\)\\s+50\\.000\\s+4\\.00"), lines[1]);
-        assertTrue(lines[2].matches("p=0\\.5\\s+1,234\\s+6\\.000\\s+8\\.500\\s+8\\.500 \\(3\\)\\s+50\\.000\\s+4\\.00"), lines[2]);
+        assertTrue(lines[1].matches("p=0\\s+1,234\\s+3\\s+2\\.000\\s+11\\.000\\s+9\\.000 \\(2\\)\\s+50\\.000\\s+4\\.00"), lines[1]);
+        assertTrue(lines[2].matches("p=0\\.5\\s+1,234\\s+3\\s+6\\.000\\s+8\\.500\\s+8\\.500 \\(3\\)\\s+50\\.000\\s+4\\.00"), lines[2]);
         assertEquals(2, c.run("p=0").bestValidationEpoch().epoch());
     }
 

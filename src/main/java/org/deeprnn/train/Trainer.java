@@ -103,7 +103,7 @@ public final class Trainer {
                     l.onEpoch(result, epochs);
                 }
                 if (progress != null && (e % printEvery == 0 || e == 1 || e == epochs)) {
-                    progress.println(formatProgress(result, (System.nanoTime() - wallStart) / 1e9));
+                    progress.println(progressLine(result, epochs, (System.nanoTime() - wallStart) / 1e9));
                 }
             }
         } finally {
@@ -111,9 +111,7 @@ public final class Trainer {
         }
         TrainingResult result = new TrainingResult(history, (System.nanoTime() - wallStart) / 1e9);
         if (progress != null) {
-            EpochResult last = result.last();
-            progress.printf(Locale.ROOT, "done: %s %s, %,.0f %s/s, wall time %s%n", last.metricName(), formatMetric(last, last.metric()),
-                    result.tokensPerSecond(), unit(last), formatSeconds(result.wallSeconds()));
+            progress.println(doneLine(result));
         }
         return result;
     }
@@ -254,11 +252,23 @@ public final class Trainer {
         return s.toString();
     }
 
-    private String formatProgress(EpochResult r, double elapsed) {
+    /**
+     * The progress line printed after an epoch, shared with trainers outside this class (the SameDiff
+     * model of notebook section "Exercise 1: a deep RNN from single layers, with SameDiff") so that
+     * their logs read alike.
+     */
+    public static String progressLine(EpochResult r, int totalEpochs, double elapsedSeconds) {
         String val = r.hasValidation() ? "  validation " + formatMetric(r, r.validationMetric()) : "";
-        return String.format(Locale.ROOT, "epoch %" + String.valueOf(epochs).length() + "d/%d  %s %s%s  %,.0f %s/s  elapsed %s",
-                r.epoch(), epochs, r.metricName(), formatMetric(r, r.metric()), val, r.tokensPerSecond(), unit(r),
-                formatSeconds(elapsed));
+        return String.format(Locale.ROOT, "epoch %" + String.valueOf(totalEpochs).length() + "d/%d  %s %s%s  %,.0f %s/s  elapsed %s",
+                r.epoch(), totalEpochs, r.metricName(), formatMetric(r, r.metric()), val, r.tokensPerSecond(), unit(r),
+                formatSeconds(elapsedSeconds));
+    }
+
+    /** The closing line of a run: final metric, mean throughput and wall time. */
+    public static String doneLine(TrainingResult result) {
+        EpochResult last = result.last();
+        return String.format(Locale.ROOT, "done: %s %s, %,.0f %s/s, wall time %s", last.metricName(), formatMetric(last, last.metric()),
+                result.tokensPerSecond(), unit(last), formatSeconds(result.wallSeconds()));
     }
 
     /** Perplexity with 3 decimals as before; a loss with 4 significant digits, since MSE values can be small. */

@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeprnn.layer.GRU;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
@@ -47,9 +48,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * A faster {@link BatchGradient} for the chapter's models: stacked DL4J {@code LSTM} and/or
- * {@code SimpleRnn} layers under an {@code RnnOutputLayer} (softmax with cross-entropy, or identity
- * with mean squared error for the time-series regression of notebook 4), trained from the
+ * A faster {@link BatchGradient} for the chapter's models: stacked DL4J {@code LSTM} and
+ * {@code SimpleRnn} layers and the project's {@link GRU} layers, in any mix, under an
+ * {@code RnnOutputLayer} (softmax with cross-entropy, or identity with mean squared error for the
+ * time-series regression of notebook 4), trained from the
  * same {@code MultiLayerConfiguration} and the same parameters. It computes what DL4J's backprop
  * computes, reorganised for the CPU (section "Training speed"):
  * <ul>
@@ -57,7 +59,8 @@ import java.util.concurrent.Future;
  *   operand is a plain matrix and nothing is copied inside the step loops;</li>
  *   <li>the input projections X W + b of all steps, the output layer, and the weight gradients
  *   X^T dZ, H^T dZ of all steps are single large matrix products; only the recurrent product
- *   H_{t-1} RW, the gate arithmetic and its backward counterpart stay inside the step loops;</li>
+ *   H_{t-1} RW (for the GRU two of them, the gates' and then the candidate's from the reset state),
+ *   the gate arithmetic and its backward counterpart stay inside the step loops;</li>
  *   <li>the derivative factors of the gates are computed for all steps at once before the backward loop;</li>
  *   <li>matrix products go straight to OpenBLAS ({@link NativeGemm}); buffers are allocated once
  *   per batch shape and reused.</li>
@@ -77,7 +80,8 @@ import java.util.concurrent.Future;
  * shows it, and DL4J's {@code SimpleRnn} re-runs its forward pass for backprop without the stored
  * state. This class computes the gradient of the batch's loss with the incoming state held fixed
  * (detached), checked against finite differences; without carried state, and on the first batch of
- * a carried sequence, it equals DL4J's.
+ * a carried sequence, it equals DL4J's. The GRU layer's own backprop also differentiates from the
+ * carried state, so for stacks of GRUs alone the two paths agree on every batch.
  * <p>
  * Threads: by default everything runs on the calling thread. {@link #FusedRnnGradient(int, int)} can
  * split the batch rows of the step loops across threads and give the whole-sequence products more
@@ -192,8 +196,8 @@ public final class FusedRnnGradient implements BatchGradient {
         for (int i = 0; i < n - 1; i++) {
             org.deeplearning4j.nn.conf.layers.Layer c = conf.getConf(i).getLayer();
             String where = "layer " + i + " (" + c.getClass().getSimpleName() + ")";
-            if (c.getClass() != LSTM.class && c.getClass() != SimpleRnn.class) {
-                return where + ": only LSTM and SimpleRnn layers below the output layer are supported";
+            if (c.getClass() != LSTM.class && c.getClass() != SimpleRnn.class && c.getClass() != GRU.class) {
+                return where + ": only LSTM, SimpleRnn and GRU layers below the output layer are supported";
             }
             String common = commonLayerIssue((BaseLayer) c);
             if (common != null) {
@@ -208,6 +212,13 @@ public final class FusedRnnGradient implements BatchGradient {
                 }
                 if (lstm.getRnnDataFormat() != RNNFormat.NCW) {
                     return where + ": data format " + lstm.getRnnDataFormat() + "; only NCW is supported";
+                }
+            } else if (c instanceof GRU gru) {
+                if (!(gru.getActivationFn() instanceof ActivationTanH)) {
+                    return where + ": activation " + gru.getActivationFn() + "; only tanh is supported";
+                }
+                if (gru.getRnnDataFormat() != RNNFormat.NCW) {
+                    return where + ": data format " + gru.getRnnDataFormat() + "; only NCW is supported";
                 }
             } else {
                 SimpleRnn rnn = (SimpleRnn) c;
@@ -354,7 +365,7 @@ public final class FusedRnnGradient implements BatchGradient {
         for (int i = 0; i < n - 1; i++) {
             org.deeplearning4j.nn.conf.layers.FeedForwardLayer c =
                     (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) conf.getConf(i).getLayer();
-            Recurrent r = c instanceof LSTM ? new LstmLayer() : new RnnLayer();
+            Recurrent r = c instanceof LSTM ? new LstmLayer() : c instanceof GRU ? new GruLayer() : new RnnLayer();
             r.index = i;
             r.nIn = (int) c.getNIn();
             r.h = (int) c.getNOut();
@@ -593,6 +604,15 @@ public final class FusedRnnGradient implements BatchGradient {
             out[s] = cols(blocks[s], from, to);
         }
         return out;
+    }
+
+    /** Elements [from, to) of a contiguous column-major matrix in storage order, as a vector view. */
+    static INDArray storageRange(INDArray m, long from, long to) {
+        INDArray v = m.reshape('f', new long[]{m.length()});
+        if (v.data().addressPointer().address() != m.data().addressPointer().address()) {
+            throw new IllegalStateException("Could not view a " + Arrays.toString(m.shape()) + " matrix as a vector without copying");
+        }
+        return v.get(NDArrayIndex.interval(from, to));
     }
 
     static INDArray columnMajor(DataType type, long rows, long cols) {
@@ -957,6 +977,206 @@ public final class FusedRnnGradient implements BatchGradient {
     }
 
     /**
+     * The project's GRU ({@link GRU}, computed by {@code GRULayer}): column blocks [reset R | update Z |
+     * candidate H~] within 3h, H~ = tanh(X W_xh + (R H_{t-1}) W_hh + b_h) and H_t = Z H_{t-1} + (1 - Z) H~.
+     * The reset gate acts before the recurrent product, so each step needs two: H_{t-1} [W_hr | W_hz]
+     * and then (R H_{t-1}) W_hh.
+     */
+    private final class GruLayer extends Recurrent {
+        /** Gate pre-activations, activated in place: [R, 3h], block s + 1 for step s. */
+        INDArray a, aSeq;
+        /** R H_{t-1}, the input of the candidate's recurrent product [R, h]; qSeq its rows of all steps. */
+        INDArray q, qSeq;
+        /** dL/d(R H_{t-1}) [R, h]; scratch space while the derivative factors are computed and in the backward loop. */
+        INDArray dQ;
+        /** Derivative factors [R, 3h]: H_{t-1} R (1 - R) | (H_{t-1} - H~) Z (1 - Z) | (1 - Z)(1 - H~^2). */
+        INDArray f;
+        /** Gradient w.r.t. the pre-activations [R, 3h]. */
+        INDArray dA, dASeq;
+        /** Whether the last forward pass started from a carried state, so that step 0 has a recurrent term too. */
+        boolean startedFromState;
+
+        @Override
+        void allocateOwn(DataType type, long r) {
+            long g = 3L * h;
+            a = columnMajor(type, r, g);
+            aSeq = rows(a, b, r);
+            q = columnMajor(type, r, h);
+            qSeq = rows(q, b, r);
+            dQ = columnMajor(type, r, h);
+            f = columnMajor(type, r, g);
+            dA = columnMajor(type, r, g);
+            dASeq = rows(dA, b, r);
+        }
+
+        @Override
+        Lane lane(int lo, int hi) {
+            return new GruLane(this, lo, hi);
+        }
+
+        @Override
+        long forward(OpExecutioner ex, Layer layer, INDArray x, boolean withState, long t0) {
+            INDArray w = layer.getParam("W"), rw = layer.getParam("RW"), bias = layer.getParam("b");
+            if (!withState) {
+                clearState();
+            }
+            startedFromState = withState;
+            useBlasThreads(sequenceThreads);
+            NativeGemm.gemm(x, false, w, false, aSeq, 1, 0);
+            a.addiRowVector(bias); // block 0 too, as for the LSTM: never read as a gate
+            t0 = lap(Phase.FORWARD_SEQUENCE_GEMM, t0);
+            runLanes(lanes, lane -> lane.forwardSteps(ex, rw, withState));
+            return lap(Phase.LANE_WAIT, lastLaneEnd);
+        }
+
+        @Override
+        long backward(OpExecutioner ex, Layer layer, INDArray x, INDArray ones, INDArray dBelow, long t0) {
+            INDArray rw = layer.getParam("RW");
+            long r = (long) (t + 1) * b, h2 = 2L * h, h3 = 3L * h;
+            INDArray rg = cols(a, 0, h), zg = cols(a, h, h2), cg = cols(a, h2, h3);
+            INDArray fr = cols(f, 0, h), fz = cols(f, h, h2), fc = cols(f, h2, h3);
+            INDArray tmp = dQ;
+            ex.exec(new MulOp(cg, cg, fc));
+            ex.exec(new ScalarReverseSubtraction(fc, fc, 1.0));
+            ex.exec(new ScalarReverseSubtraction(zg, tmp, 1.0));
+            ex.exec(new MulOp(fc, tmp, fc));
+            ex.exec(new TimesOneMinus(zg, fz));
+            ex.exec(new TimesOneMinus(rg, fr));
+            // The factors with H_{t-1} pair every gate row with the hx row b earlier. Element-wise ops on
+            // strided row ranges are several times slower than on contiguous memory, so these run on the
+            // storage order shifted by b elements instead: contiguous, and the pairs that straddle two
+            // columns only write block 0 of the factors, which is never read.
+            long n = h * r - b;
+            INDArray prevShifted = storageRange(hx, 0, n), tmpShifted = storageRange(tmp, b, b + n);
+            INDArray fzShifted = storageRange(fz, b, b + n), frShifted = storageRange(fr, b, b + n);
+            ex.exec(new SubOp(prevShifted, storageRange(cg, b, b + n), tmpShifted));
+            ex.exec(new MulOp(fzShifted, tmpShifted, fzShifted));
+            ex.exec(new MulOp(frShifted, prevShifted, frShifted));
+            t0 = lap(Phase.BACKWARD_FACTORS, t0);
+            runLanes(lanes, lane -> lane.backwardSteps(ex, rw));
+            t0 = lap(Phase.LANE_WAIT, lastLaneEnd);
+
+            useBlasThreads(sequenceThreads);
+            NativeGemm.gemm(x, true, dASeq, false, gW, 1, 0);
+            NativeGemm.gemm(hPrev, true, cols(dASeq, 0, h2), false, cols(gRW, 0, h2), 1, 0);
+            NativeGemm.gemm(qSeq, true, cols(dASeq, h2, h3), false, cols(gRW, h2, h3), 1, 0);
+            NativeGemm.gemm(ones, false, dASeq, false, gb, 1, 0);
+            if (dBelow != null) {
+                NativeGemm.gemm(dASeq, false, layer.getParam("W"), true, dBelow, 1, 0);
+            }
+            return lap(Phase.WEIGHT_GRADIENT_GEMM, t0);
+        }
+    }
+
+    private final class GruLane extends Lane {
+        final GruLayer layer;
+        final INDArray[] aRZ, aR, aZ, aC, qBlock, dQBlock, fR, fZ, fC, dARZ, dAR, dAZ, dAC;
+
+        GruLane(GruLayer l, int lo, int hi) {
+            super(l, lo, hi);
+            layer = l;
+            int b = l.b, t = l.t;
+            long h = l.h, h2 = 2L * l.h, h3 = 3L * l.h;
+            INDArray[] aBlock = blocks(l.a, b, 1, t, lo, hi);
+            aRZ = colBlocks(aBlock, 0, h2);
+            aR = colBlocks(aBlock, 0, h);
+            aZ = colBlocks(aBlock, h, h2);
+            aC = colBlocks(aBlock, h2, h3);
+            qBlock = blocks(l.q, b, 1, t, lo, hi);
+            dQBlock = blocks(l.dQ, b, 1, t, lo, hi);
+            INDArray[] fBlock = blocks(l.f, b, 1, t, lo, hi);
+            fR = colBlocks(fBlock, 0, h);
+            fZ = colBlocks(fBlock, h, h2);
+            fC = colBlocks(fBlock, h2, h3);
+            INDArray[] dABlock = blocks(l.dA, b, 1, t, lo, hi);
+            dARZ = colBlocks(dABlock, 0, h2);
+            dAR = colBlocks(dABlock, 0, h);
+            dAZ = colBlocks(dABlock, h, h2);
+            dAC = colBlocks(dABlock, h2, h3);
+        }
+
+        @Override
+        void forwardSteps(OpExecutioner ex, INDArray rw, boolean withState) {
+            long h = layer.h;
+            INDArray rwGates = cols(rw, 0, 2 * h), rwCandidate = cols(rw, 2 * h, 3 * h);
+            long t0 = System.nanoTime();
+            for (int s = 0; s < aC.length; s++) {
+                boolean fromState = s > 0 || withState;
+                INDArray prev = hBlock[s], next = hBlock[s + 1];
+                if (fromState) {
+                    NativeGemm.gemm(prev, false, rwGates, false, aRZ[s], 1, 1);
+                    t0 = lapIf(Phase.FORWARD_STEP_GEMM, t0);
+                }
+                ex.exec(new Sigmoid(aRZ[s], aRZ[s]));
+                if (fromState) {
+                    ex.exec(new MulOp(aR[s], prev, qBlock[s]));
+                    t0 = lapIf(Phase.FORWARD_STEP_ELEMENTWISE, t0);
+                    NativeGemm.gemm(qBlock[s], false, rwCandidate, false, aC[s], 1, 1);
+                    t0 = lapIf(Phase.FORWARD_STEP_GEMM, t0);
+                } else {
+                    qBlock[s].assign(0); // read by the weight gradient of W_hh
+                }
+                ex.exec(new Tanh(aC[s], aC[s]));
+                if (fromState) {
+                    // H~ + Z (H_{t-1} - H~)
+                    ex.exec(new SubOp(prev, aC[s], next));
+                    ex.exec(new MulOp(next, aZ[s], next));
+                    ex.exec(new AddOp(next, aC[s], next));
+                } else {
+                    // (1 - Z) H~ from a zero state
+                    ex.exec(new MulOp(aZ[s], aC[s], next));
+                    ex.exec(new SubOp(aC[s], next, next));
+                }
+                t0 = lapIf(Phase.FORWARD_STEP_ELEMENTWISE, t0);
+            }
+        }
+
+        @Override
+        void backwardSteps(OpExecutioner ex, INDArray rw) {
+            long h = layer.h;
+            INDArray rwGates = cols(rw, 0, 2 * h), rwCandidate = cols(rw, 2 * h, 3 * h);
+            long t0 = System.nanoTime();
+            for (int s = aC.length - 1; s >= 0; s--) {
+                INDArray dh = dHBlock[s], dq = dQBlock[s];
+                ex.exec(new MulOp(dh, fC[s], dAC[s]));
+                ex.exec(new MulOp(dh, fZ[s], dAZ[s]));
+                t0 = lapIf(Phase.BACKWARD_STEP_ELEMENTWISE, t0);
+                if (s == 0 && !layer.startedFromState) {
+                    dAR[s].assign(0); // R multiplies a zero state
+                    t0 = lapIf(Phase.BACKWARD_STEP_ELEMENTWISE, t0);
+                    continue;
+                }
+                NativeGemm.gemm(dAC[s], false, rwCandidate, true, dq, 1, 0);
+                t0 = lapIf(Phase.BACKWARD_STEP_GEMM, t0);
+                ex.exec(new MulOp(dq, fR[s], dAR[s]));
+                if (s > 0) {
+                    // dL/dH_{t-1} += dq R + dh Z + [dA_r | dA_z] [W_hr | W_hz]^T; dq is scratch once used
+                    INDArray dPrev = dHBlock[s - 1];
+                    ex.exec(new MulOp(dq, aR[s], dq));
+                    ex.exec(new AddOp(dPrev, dq, dPrev));
+                    ex.exec(new MulOp(dh, aZ[s], dq));
+                    ex.exec(new AddOp(dPrev, dq, dPrev));
+                    t0 = lapIf(Phase.BACKWARD_STEP_ELEMENTWISE, t0);
+                    NativeGemm.gemm(dARZ[s], false, rwGates, true, dPrev, 1, 1);
+                    t0 = lapIf(Phase.BACKWARD_STEP_GEMM, t0);
+                } else {
+                    t0 = lapIf(Phase.BACKWARD_STEP_ELEMENTWISE, t0);
+                }
+            }
+        }
+
+        @Override
+        void keepFinalState() {
+            hBlock[0].assign(hBlock[hBlock.length - 1]);
+        }
+
+        @Override
+        void clearState() {
+            hBlock[0].assign(0);
+        }
+    }
+
+    /**
      * The RnnOutputLayer: softmax over the vocabulary at every step with cross-entropy summed over
      * tokens, or the identity with DL4J's MSE (per token the squared error averaged over the nOut
      * columns, summed over tokens; its derivative is 2 (y - label) / nOut).
@@ -1019,7 +1239,8 @@ public final class FusedRnnGradient implements BatchGradient {
         }
         List<String> parts = new ArrayList<>();
         for (Recurrent r : layers) {
-            parts.add((r instanceof LstmLayer ? "LSTM(" : "SimpleRnn(") + r.nIn + "->" + r.h + ")");
+            String cell = r instanceof LstmLayer ? "LSTM" : r instanceof GruLayer ? "GRU" : "SimpleRnn";
+            parts.add(cell + "(" + r.nIn + "->" + r.h + ")");
         }
         parts.add("output(" + output.nIn + "->" + output.nOut + ")");
         return String.join(", ", parts);

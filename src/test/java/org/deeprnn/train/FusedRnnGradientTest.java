@@ -4,6 +4,9 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeprnn.layer.GRU;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeprnn.model.CellType;
 import org.deeprnn.model.DeepRnnBuilder;
@@ -23,12 +26,16 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * FusedRnnGradient computes what DL4J's backprop computes: the summed loss and every element of
- * the raw gradient, for 1 to 3 layers, with and without the state carried over several batches.
+ * the raw gradient, for 1 to 3 layers of LSTM, SimpleRnn, GRU and mixes of them, with and without
+ * the state carried over several batches.
  */
 class FusedRnnGradientTest {
     static final int VOCAB = 7, HIDDEN = 6, BATCH = 4, STEPS = 5;
@@ -36,6 +43,30 @@ class FusedRnnGradientTest {
     static MultiLayerNetwork network(CellType cell, int layers, DataType type, long seed) {
         MultiLayerNetwork net = new MultiLayerNetwork(new DeepRnnBuilder().cell(cell).layers(layers).hiddenUnits(HIDDEN)
                 .vocabSize(VOCAB).seed(seed).updater(new Sgd(0.5)).dataType(type).build());
+        net.init();
+        return net;
+    }
+
+    /**
+     * A language model whose hidden layers are the given cells from the bottom up (DeepRnnBuilder
+     * stacks one kind only), with DeepRnnBuilder's settings otherwise, e.g. "GRU LSTM GRU".
+     */
+    static MultiLayerNetwork stack(String cells, DataType type, long seed) {
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(seed).dataType(type)
+                .weightInit(WeightInit.XAVIER).updater(new Sgd(0.5)).list();
+        int in = VOCAB;
+        for (String cell : cells.trim().split("\\s+")) {
+            list.layer(switch (CellType.valueOf(cell)) {
+                case LSTM -> new LSTM.Builder().activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID)
+                        .nIn(in).nOut(HIDDEN).build();
+                case SIMPLE_RNN -> new SimpleRnn.Builder().activation(Activation.TANH).nIn(in).nOut(HIDDEN).build();
+                case GRU -> new GRU.Builder().nIn(in).nOut(HIDDEN).build();
+            });
+            in = HIDDEN;
+        }
+        list.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+                .nIn(HIDDEN).nOut(VOCAB).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
         net.init();
         return net;
     }
@@ -64,8 +95,14 @@ class FusedRnnGradientTest {
      * and compares the loss and the whole flattened gradient after every batch.
      */
     static void compareOverBatches(CellType cell, int layers, DataType type, boolean carry, int batches, double tol) {
-        MultiLayerNetwork ref = network(cell, layers, type, 12345);
-        MultiLayerNetwork fast = network(cell, layers, type, 12345);
+        compareOverBatches(cell + " L=" + layers, () -> network(cell, layers, type, 12345), type, carry, batches, tol);
+    }
+
+    /** As above, for two networks from {@code factory}, which must give identical ones. */
+    static void compareOverBatches(String what, Supplier<MultiLayerNetwork> factory, DataType type, boolean carry,
+                                   int batches, double tol) {
+        MultiLayerNetwork ref = factory.get();
+        MultiLayerNetwork fast = factory.get();
         assertEquals(0.0, Transforms.abs(ref.params().sub(fast.params())).maxNumber().doubleValue(), "same seed, same parameters");
         BatchGradient dl4j = new Dl4jBatchGradient();
         BatchGradient fused = new FusedRnnGradient();
@@ -79,9 +116,9 @@ class FusedRnnGradientTest {
             INDArray gRef = ref.gradient().gradient();
             INDArray gFast = fast.gradient().gradient();
             assertTrue(FusedRnnGradient.sameMemory(fast.getFlattenedGradients(), gFast), "the gradient lands in DL4J's flattened gradient view");
-            assertEquals(lossRef, lossFast, tol * Math.abs(lossRef), cell + " L=" + layers + " batch " + k + ": loss");
+            assertEquals(lossRef, lossFast, tol * Math.abs(lossRef), what + " batch " + k + ": loss");
             double rel = relativeDifference(gFast, gRef);
-            assertTrue(rel <= tol, cell + " L=" + layers + " carry=" + carry + " batch " + k + ": gradient differs by " + rel);
+            assertTrue(rel <= tol, what + " carry=" + carry + " batch " + k + ": gradient differs by " + rel);
         }
         dl4j.finish(ref);
         fused.finish(fast);
@@ -108,7 +145,7 @@ class FusedRnnGradientTest {
     /** Splitting the batch rows across threads in the step loops changes nothing but the speed. */
     @Test
     void laneThreadsGiveTheSameGradient() {
-        for (CellType cell : new CellType[]{CellType.SIMPLE_RNN, CellType.LSTM}) {
+        for (CellType cell : CellType.values()) {
             MultiLayerNetwork one = network(cell, 2, DataType.DOUBLE, 31), two = network(cell, 2, DataType.DOUBLE, 31);
             FusedRnnGradient single = new FusedRnnGradient(1, 1), split = new FusedRnnGradient(2, 2);
             single.prepare(one, true, STEPS);
@@ -133,8 +170,36 @@ class FusedRnnGradientTest {
     @ParameterizedTest(name = "{0}, {1} layer(s): carried state, finite differences")
     @CsvSource({"LSTM,1", "LSTM,2", "LSTM,3", "SIMPLE_RNN,1", "SIMPLE_RNN,2"})
     void carriedStateGradientMatchesFiniteDifferences(CellType cell, int layers) {
-        MultiLayerNetwork fast = network(cell, layers, DataType.DOUBLE, 777);
-        MultiLayerNetwork probe = network(cell, layers, DataType.DOUBLE, 777);
+        carriedStateMatchesFiniteDifferences(cell + " L=" + layers, () -> network(cell, layers, DataType.DOUBLE, 777),
+                net -> new Random(3).longs(40, 0, net.params().length()).toArray());
+    }
+
+    /** {@code count} random flat indices inside every parameter array (W, RW, b, ...) of every layer. */
+    static long[] inEveryParameterArray(MultiLayerNetwork net, int count) {
+        INDArray flat = net.params();
+        long base = flat.data().addressPointer().address(), size = flat.data().getElementSize();
+        Random r = new Random(3);
+        LongStream.Builder out = LongStream.builder();
+        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
+            for (INDArray p : layer.paramTable().values()) {
+                long start = (p.data().addressPointer().address() - base) / size;
+                assertEquals(flat.getDouble(start), p.getDouble(0), "parameter arrays are views of the flat parameters");
+                r.longs(count, start, start + p.length()).forEach(out);
+            }
+        }
+        return out.build().toArray();
+    }
+
+    /**
+     * The fused gradient of a second carried batch against central differences of the loss from the
+     * carried state, at the flat parameter indices {@code pick} chooses, for networks from {@code factory}
+     * (identical ones).
+     */
+    static void carriedStateMatchesFiniteDifferences(String what, Supplier<MultiLayerNetwork> factory,
+                                                     Function<MultiLayerNetwork, long[]> pick) {
+        MultiLayerNetwork fast = factory.get();
+        MultiLayerNetwork probe = factory.get();
+        int layers = fast.getnLayers() - 1;
         FusedRnnGradient fused = new FusedRnnGradient();
         fused.prepare(fast, true, STEPS);
         Random r = new Random(5);
@@ -148,13 +213,10 @@ class FusedRnnGradientTest {
             state.put(l, probe.rnnGetPreviousState(l));
         }
         double loss = fused.compute(fast, second);
-        assertEquals(CrossEntropy.fromState(probe, state, second), loss, 1e-10 * loss, "loss from the carried state");
+        assertEquals(CrossEntropy.fromState(probe, state, second), loss, 1e-10 * loss, what + ": loss from the carried state");
         INDArray g = fast.gradient().gradient();
         INDArray params = probe.params();
-        long n = params.length();
-        Random pick = new Random(3);
-        for (int k = 0; k < 40; k++) {
-            long i = pick.nextInt((int) n);
+        for (long i : pick.apply(probe)) {
             double p = params.getDouble(i), eps = 1e-6;
             params.putScalar(i, p + eps);
             double up = CrossEntropy.fromState(probe, state, second);
@@ -162,7 +224,7 @@ class FusedRnnGradientTest {
             double down = CrossEntropy.fromState(probe, state, second);
             params.putScalar(i, p);
             double numeric = (up - down) / (2 * eps);
-            assertEquals(numeric, g.getDouble(i), 1e-6 * Math.max(1, Math.abs(numeric)), cell + " parameter " + i);
+            assertEquals(numeric, g.getDouble(i), 1e-6 * Math.max(1, Math.abs(numeric)), what + " parameter " + i);
         }
     }
 
@@ -203,7 +265,7 @@ class FusedRnnGradientTest {
 
     /** The identity/MSE output of notebook 4's regression models: the same loss and gradient as DL4J's backprop. */
     @ParameterizedTest(name = "{0}, {1} layer(s), {2} output(s), DOUBLE, MSE")
-    @CsvSource({"LSTM,1,1", "LSTM,2,1", "LSTM,3,1", "LSTM,2,3", "SIMPLE_RNN,2,1"})
+    @CsvSource({"LSTM,1,1", "LSTM,2,1", "LSTM,3,1", "LSTM,2,3", "SIMPLE_RNN,2,1", "GRU,1,3", "GRU,2,1"})
     void meanSquaredErrorOutputMatchesDl4j(CellType cell, int layers, int outputs) {
         MultiLayerNetwork ref = regression(cell, layers, outputs, DataType.DOUBLE, 77);
         MultiLayerNetwork fast = regression(cell, layers, outputs, DataType.DOUBLE, 77);
@@ -250,5 +312,47 @@ class FusedRnnGradientTest {
     @CsvSource({"1", "2", "3"})
     void simpleRnnMatchesDl4jWithoutCarriedState(int layers) {
         compareOverBatches(CellType.SIMPLE_RNN, layers, DataType.DOUBLE, false, 2, 1e-10);
+    }
+
+    @ParameterizedTest(name = "GRU, {0} layer(s), DOUBLE")
+    @CsvSource({"1", "2"})
+    void gruMatchesDl4jInDouble(int layers) {
+        compareOverBatches(CellType.GRU, layers, DataType.DOUBLE, false, 3, 1e-10);
+    }
+
+    @ParameterizedTest(name = "GRU, {0} layer(s), FLOAT")
+    @CsvSource({"1", "2"})
+    void gruMatchesDl4jInFloat(int layers) {
+        compareOverBatches(CellType.GRU, layers, DataType.FLOAT, false, 3, 2e-5);
+    }
+
+    /** GRUs below and above DL4J's cells: the gradients passed between the layers are right in both directions. */
+    @ParameterizedTest(name = "{0}, DOUBLE")
+    @CsvSource({"GRU LSTM", "LSTM GRU", "GRU LSTM GRU", "SIMPLE_RNN GRU"})
+    void mixedStacksWithGruMatchDl4j(String cells) {
+        compareOverBatches(cells, () -> stack(cells, DataType.DOUBLE, 4321), DataType.DOUBLE, false, 3, 1e-10);
+    }
+
+    /**
+     * The project's GRU layer, unlike DL4J's cells, differentiates from the carried state, so a GRU
+     * stack's DL4J path is the right reference on every batch of a carried sequence, not only the first.
+     */
+    @ParameterizedTest(name = "GRU, {0} layer(s): carried state over several batches")
+    @CsvSource({"1", "2"})
+    void gruCarriedStateMatchesTheGruLayersOwnGradient(int layers) {
+        compareOverBatches(CellType.GRU, layers, DataType.DOUBLE, true, 4, 1e-10);
+    }
+
+    @ParameterizedTest(name = "{0}: carried state, finite differences in every parameter array")
+    @CsvSource({"GRU", "GRU GRU", "GRU LSTM", "LSTM GRU SIMPLE_RNN"})
+    void gruStacksWithCarriedStateMatchFiniteDifferences(String cells) {
+        carriedStateMatchesFiniteDifferences(cells, () -> stack(cells, DataType.DOUBLE, 777), net -> inEveryParameterArray(net, 15));
+    }
+
+    @Test
+    void describeNamesEveryCell() {
+        FusedRnnGradient fused = new FusedRnnGradient();
+        fused.prepare(stack("GRU LSTM SIMPLE_RNN", DataType.FLOAT, 1), false, STEPS);
+        assertEquals("GRU(7->6), LSTM(6->6), SimpleRnn(6->6), output(6->7)", fused.describe());
     }
 }

@@ -2,11 +2,13 @@ package org.deeprnn.train;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.GravesLSTM;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeprnn.data.SequenceIterator;
+import org.deeprnn.layer.GRU;
 import org.deeprnn.model.CellType;
 import org.deeprnn.model.DeepRnnBuilder;
 import org.junit.jupiter.api.Test;
@@ -85,7 +87,7 @@ class FusedTrainingTest {
 
     @Test
     void sameSeedGivesTheSamePerplexityCurveOnBothPaths() {
-        for (CellType cell : new CellType[]{CellType.SIMPLE_RNN, CellType.LSTM}) {
+        for (CellType cell : CellType.values()) {
             for (int layers : new int[]{1, 2}) {
                 double[] dl4j = curve(cell, layers, Dl4jBatchGradient::new);
                 double[] fused = curve(cell, layers, FusedRnnGradient::new);
@@ -132,8 +134,28 @@ class FusedTrainingTest {
         assertNull(FusedRnnGradient.unsupportedReason(network(CellType.LSTM, 3)));
         assertNull(FusedRnnGradient.unsupportedReason(network(CellType.SIMPLE_RNN, 2)));
 
+        assertNull(FusedRnnGradient.unsupportedReason(network(CellType.GRU, 2)));
+
         MultiLayerNetwork dropout = init(new DeepRnnBuilder().layers(2).hiddenUnits(8).vocabSize(6).dropout(0.2).build());
         assertTrue(rejection(dropout).contains("dropout"));
+        MultiLayerNetwork gruDropout = init(new DeepRnnBuilder().cell(CellType.GRU).layers(2).hiddenUnits(8).vocabSize(6)
+                .dropout(0.2).build());
+        String gruReason = rejection(gruDropout);
+        assertTrue(gruReason.contains("layer 1 (GRU)") && gruReason.contains("dropout"), gruReason);
+
+        MultiLayerNetwork gruNwc = init(new NeuralNetConfiguration.Builder().list()
+                .layer(new GRU.Builder().nIn(6).nOut(8).dataFormat(RNNFormat.NWC).build())
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(8).nOut(6)
+                        .dataFormat(RNNFormat.NCW).build())
+                .build());
+        String nwcReason = rejection(gruNwc);
+        assertTrue(nwcReason.contains("layer 0 (GRU)") && nwcReason.contains("NWC"), nwcReason);
+
+        MultiLayerNetwork gruL2 = init(new NeuralNetConfiguration.Builder().l2(1e-4).list()
+                .layer(new GRU.Builder().nIn(6).nOut(8).build())
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(8).nOut(6).build())
+                .build());
+        assertTrue(rejection(gruL2).contains("regularisation"));
 
         MultiLayerNetwork relu = init(new NeuralNetConfiguration.Builder().list()
                 .layer(new LSTM.Builder().nIn(6).nOut(8).activation(Activation.RELU).build())

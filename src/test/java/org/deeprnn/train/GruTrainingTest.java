@@ -17,9 +17,9 @@ import static org.deeprnn.train.TrainerTest.PHRASE;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * A 2-layer GRU language model trains with the project's {@link Trainer} (on DL4J's backprop: the
- * fused path covers LSTM and SimpleRnn only) and generates with {@link TextGenerator}, as the
- * "Deep GRU" section of the experiments notebook does on The Time Machine.
+ * A 2-layer GRU language model trains with the project's {@link Trainer} (on the fused path, which
+ * the trainer picks for GRU stacks) and generates with {@link TextGenerator}, as the "Deep GRU"
+ * section of the experiments notebook does on The Time Machine.
  */
 class GruTrainingTest {
 
@@ -32,7 +32,7 @@ class GruTrainingTest {
                 .fit(net, new SequentialPartitioning(CORPUS, 4, 10, 5));
         String printed = log.toString(StandardCharsets.UTF_8);
         System.out.print(printed);
-        assertTrue(printed.contains("gradients: Dl4jBatchGradient (no fused path: layer 0 (GRU)"), printed);
+        assertTrue(printed.contains("gradients: FusedRnnGradient"), printed);
         assertTrue(printed.contains("hidden state carried across consecutive batches"), printed);
 
         double first = result.epochs().get(0).perplexity();
@@ -54,14 +54,23 @@ class GruTrainingTest {
         assertTrue(last < first / 3, "perplexity " + first + " -> " + last);
     }
 
+    /** Both gradient engines train the carried-state GRU to the same perplexities (they compute the same gradient). */
     @Test
-    void fusedPathAndScratchModelSayTheyDoNotCoverTheGru() {
+    void dl4jPathGivesTheSameRun() {
+        TrainingResult fused = Trainer.builder().epochs(3).learningRate(2.0).progress(null).build()
+                .fit(TrainerTest.network(CellType.GRU, DataType.FLOAT), new SequentialPartitioning(CORPUS, 4, 10, 5));
+        TrainingResult dl4j = Trainer.builder().epochs(3).learningRate(2.0).progress(null).batchGradient(Dl4jBatchGradient::new).build()
+                .fit(TrainerTest.network(CellType.GRU, DataType.FLOAT), new SequentialPartitioning(CORPUS, 4, 10, 5));
+        for (int e = 0; e < 3; e++) {
+            double a = fused.epochs().get(e).perplexity(), b = dl4j.epochs().get(e).perplexity();
+            assertEquals(b, a, 1e-4 * b, "epoch " + (e + 1));
+        }
+    }
+
+    @Test
+    void fusedPathCoversTheGruAndTheScratchModelSaysItDoesNot() {
         MultiLayerNetwork net = TrainerTest.network(CellType.GRU, DataType.FLOAT);
-        String reason = FusedRnnGradient.unsupportedReason(net);
-        assertNotNull(reason);
-        assertTrue(reason.contains("layer 0 (GRU)") && reason.contains("only LSTM and SimpleRnn"), reason);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FusedRnnGradient().prepare(net, false, 10));
-        assertTrue(e.getMessage().contains("Dl4jBatchGradient"), e.getMessage());
+        assertNull(FusedRnnGradient.unsupportedReason(net));
         IllegalArgumentException scratch = assertThrows(IllegalArgumentException.class, () -> ScratchDeepRnn.fromNetwork(net));
         assertTrue(scratch.getMessage().contains("GRU") && scratch.getMessage().contains("only mirrors SimpleRnn"), scratch.getMessage());
     }

@@ -1,5 +1,6 @@
 package org.deeprnn.train;
 
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeprnn.viz.LineChart;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -15,7 +16,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Several training runs of one experiment side by side (notebooks 5 and 6: the depth sweep and
- * each piece of training advice): it trains or collects the runs under a name, then prints one
+ * each piece of training advice), for stacked networks and graphs alike: it trains or collects the runs under a name, then prints one
  * table of their final numbers and draws any per-epoch measurement of all runs in one chart.
  */
 public final class Comparison {
@@ -65,11 +66,22 @@ public final class Comparison {
     public TrainingResult train(String name, MultiLayerNetwork net, Trainer trainer, DataSetIterator training,
                                 DataSetIterator validation) {
         requireFreeName(name);
-        if (progress != null) {
-            progress.println("== " + title + ": " + name);
-        }
+        announce(name);
         TrainingResult result = trainer.fit(net, training, validation);
         add(name, net.numParams(), result);
+        return result;
+    }
+
+    /**
+     * As {@link #train(String, MultiLayerNetwork, Trainer, DataSetIterator, DataSetIterator)} for a
+     * graph, such as the residual stacks of {@code DeepRnnBuilder.buildGraph(true)}.
+     */
+    public TrainingResult train(String name, ComputationGraph graph, Trainer trainer, DataSetIterator training,
+                                DataSetIterator validation) {
+        requireFreeName(name);
+        announce(name);
+        TrainingResult result = trainer.fit(graph, training, validation);
+        add(name, graph.numParams(), result);
         return result;
     }
 
@@ -166,6 +178,12 @@ public final class Comparison {
         }
         return Math.abs(value) >= 1e5 || (value != 0 && Math.abs(value) < 1e-3)
                 ? String.format(Locale.ROOT, "%.3g", value) : String.format(Locale.ROOT, "%.3f", value);
+    }
+
+    private void announce(String name) {
+        if (progress != null) {
+            progress.println("== " + title + ": " + name);
+        }
     }
 
     private void requireFreeName(String name) {

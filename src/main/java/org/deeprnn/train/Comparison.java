@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -65,11 +66,7 @@ public final class Comparison {
      */
     public TrainingResult train(String name, MultiLayerNetwork net, Trainer trainer, DataSetIterator training,
                                 DataSetIterator validation) {
-        requireFreeName(name);
-        announce(name);
-        TrainingResult result = trainer.fit(net, training, validation);
-        add(name, net.numParams(), result);
-        return result;
+        return record(name, net.numParams(), () -> trainer.fit(net, training, validation));
     }
 
     /**
@@ -78,11 +75,7 @@ public final class Comparison {
      */
     public TrainingResult train(String name, ComputationGraph graph, Trainer trainer, DataSetIterator training,
                                 DataSetIterator validation) {
-        requireFreeName(name);
-        announce(name);
-        TrainingResult result = trainer.fit(graph, training, validation);
-        add(name, graph.numParams(), result);
-        return result;
+        return record(name, graph.numParams(), () -> trainer.fit(graph, training, validation));
     }
 
     /** Records a run trained elsewhere (for example a network that is not a MultiLayerNetwork). */
@@ -180,10 +173,14 @@ public final class Comparison {
                 ? String.format(Locale.ROOT, "%.3g", value) : String.format(Locale.ROOT, "%.3f", value);
     }
 
-    private void announce(String name) {
+    private TrainingResult record(String name, long parameters, Supplier<TrainingResult> training) {
+        requireFreeName(name);
         if (progress != null) {
             progress.println("== " + title + ": " + name);
         }
+        TrainingResult result = training.get();
+        add(name, parameters, result);
+        return result;
     }
 
     private void requireFreeName(String name) {

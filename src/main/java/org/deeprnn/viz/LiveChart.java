@@ -22,10 +22,12 @@ public final class LiveChart implements EpochListener {
     private final Function<BufferedImage, String> display;
     private final BiConsumer<String, BufferedImage> updateDisplay;
     private final int redraws;
+    private String validationSeries;
     private String displayId;
 
     /**
-     * @param series        the series the training perplexity or loss goes to (validation, when measured, to "series (validation)")
+     * @param series        the series the training perplexity or loss goes to (validation, when measured, to
+     *                      "series (validation)" unless {@link #validationSeries} names it)
      * @param display       shows an image in a new output and returns its display id
      * @param updateDisplay replaces the image of a display id
      */
@@ -36,13 +38,24 @@ public final class LiveChart implements EpochListener {
         this.display = Objects.requireNonNull(display, "display");
         this.updateDisplay = Objects.requireNonNull(updateDisplay, "updateDisplay");
         this.redraws = 100;
+        this.validationSeries = series + " (validation)";
+    }
+
+    /** Names the validation series, for example "validation" when the training series is "training". */
+    public LiveChart validationSeries(String name) {
+        if (name == null || name.isBlank() || name.equals(series)) {
+            throw new IllegalArgumentException("The validation series needs a name of its own, other than '" + series + "'; got '"
+                    + name + "'");
+        }
+        this.validationSeries = name;
+        return this;
     }
 
     @Override
     public void onEpoch(EpochResult result, int totalEpochs) {
         chart.append(series, result.epoch(), result.metric());
         if (result.hasValidation()) {
-            chart.append(series + " (validation)", result.epoch(), result.validationMetric());
+            chart.append(validationSeries, result.epoch(), result.validationMetric());
         }
         int every = Math.max(1, totalEpochs / redraws);
         if (displayId == null) {

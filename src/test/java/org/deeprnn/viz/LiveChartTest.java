@@ -50,4 +50,14 @@ class LiveChartTest {
         assertEquals(List.of("GRU", "GRU (validation)"), chart.seriesNames());
         assertEquals(2, chart.size("GRU (validation)"));
     }
+
+    @Test
+    void theValidationSeriesCanBeNamed() {
+        LineChart chart = new LineChart("perplexity", "epoch", "perplexity");
+        LiveChart live = new LiveChart(chart, "training", img -> "x", (id, img) -> { }).validationSeries("validation");
+        live.onEpoch(EpochResult.ofPerplexity(1, 9, 10, 100, 0.1, 1), 1);
+        assertEquals(List.of("training", "validation"), chart.seriesNames());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> live.validationSeries("training"));
+        assertTrue(e.getMessage().contains("name of its own"), e.getMessage());
+    }
 }

@@ -13,11 +13,18 @@ import java.util.Random;
  * one stopped, so the hidden state can be carried from batch to batch.
  */
 public final class SequentialPartitioning extends SequenceIterator {
+    private final boolean randomOffset;
     private int offset;
     private int rowLength;
 
     public SequentialPartitioning(int[] tokens, int vocabSize, int batchSize, int numSteps, long seed, DataType dataType) {
+        this(tokens, vocabSize, batchSize, numSteps, seed, dataType, true);
+    }
+
+    private SequentialPartitioning(int[] tokens, int vocabSize, int batchSize, int numSteps, long seed, DataType dataType,
+                                   boolean randomOffset) {
         super(tokens, vocabSize, batchSize, numSteps, seed, dataType);
+        this.randomOffset = randomOffset;
         int needed = minimumLength(batchSize, numSteps);
         if (tokens.length < needed) {
             throw new IllegalArgumentException("Sequential partitioning into " + batchSize + " rows of " + numSteps
@@ -35,6 +42,15 @@ public final class SequentialPartitioning extends SequenceIterator {
         this(corpus.tokens(), corpus.vocab().size(), batchSize, numSteps, seed, DataType.FLOAT);
     }
 
+    /**
+     * The same partitioning without the random offset: every epoch serves exactly the same
+     * minibatches, starting at token 0. Meant for validation text (notebook 6), so that every
+     * epoch and every model is measured on identical batches.
+     */
+    public static SequentialPartitioning fixed(Corpus corpus, int batchSize, int numSteps) {
+        return new SequentialPartitioning(corpus.tokens(), corpus.vocab().size(), batchSize, numSteps, 0, DataType.FLOAT, false);
+    }
+
     /** Shortest corpus that yields one minibatch whatever the random offset. */
     public static int minimumLength(int batchSize, int numSteps) {
         return (batchSize + 1) * numSteps + 1;
@@ -42,7 +58,7 @@ public final class SequentialPartitioning extends SequenceIterator {
 
     @Override
     protected List<int[]> planEpoch(Random random) {
-        offset = random.nextInt(numSteps + 1);
+        offset = randomOffset ? random.nextInt(numSteps + 1) : 0;
         int usable = ((corpus.length - offset - 1) / batchSize) * batchSize;
         rowLength = usable / batchSize;
         int batches = rowLength / numSteps;
@@ -57,7 +73,7 @@ public final class SequentialPartitioning extends SequenceIterator {
         return plan;
     }
 
-    /** Tokens skipped at the start of the current epoch, in [0, numSteps]. */
+    /** Tokens skipped at the start of the current epoch, in [0, numSteps]; always 0 for {@link #fixed}. */
     public int offset() {
         batchesPerEpoch();
         return offset;

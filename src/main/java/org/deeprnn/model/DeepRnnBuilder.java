@@ -1,9 +1,12 @@
 package org.deeprnn.model;
 
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
@@ -25,9 +28,15 @@ import java.util.Objects;
  * is a language model, one-hot vocabulary in, softmax and cross-entropy out; {@link #inputSize},
  * {@link #outputSize} and {@link OutputMode#IDENTITY_MSE} make it a regression model on
  * real-valued series (notebook 4). The number of layers is the only thing that separates it from
- * a single-layer model.
+ * a single-layer model. {@link #buildGraph(boolean)} builds the same stack as a
+ * {@code ComputationGraph}, optionally with residual connections between the recurrent layers.
  */
 public final class DeepRnnBuilder {
+    /** Name of the input of a graph from {@link #buildGraph(boolean)}. */
+    public static final String GRAPH_INPUT = "input";
+    /** Name of the output layer of a graph from {@link #buildGraph(boolean)}. */
+    public static final String GRAPH_OUTPUT = "output";
+
     private CellType cell = CellType.LSTM;
     private int layers = 2;
     private int hiddenUnits = 256;
@@ -136,38 +145,102 @@ public final class DeepRnnBuilder {
     }
 
     public MultiLayerConfiguration build() {
+        validate();
+        NeuralNetConfiguration.ListBuilder list = baseConfiguration().list();
+        for (int l = 1; l <= layers; l++) {
+            list.layer(recurrentLayer(l));
+        }
+        list.layer(outputLayer());
+        return list.build();
+    }
+
+    /**
+     * The same model as a {@code ComputationGraph}, with or without residual connections (notebook
+     * section "Residual connections"). Layer 1 reads the input; for l >= 2, with {@code residual},
+     * the output of block l is layer l's output plus its input, H^(l) = f_l(H^(l-1)) + H^(l-1)
+     * (an {@code ElementWiseVertex} Add, which needs every hidden layer to have the same width, as
+     * this builder's do); the output layer reads the top block. Without {@code residual} the graph is
+     * the chain {@link #build()} describes, layer for layer with the same parameters, so the two can
+     * be compared like with like. With dropout, layer l >= 2 drops units of its own input only; the
+     * skip carries the undropped input.
+     * <p>
+     * Vertices are named {@link #GRAPH_INPUT}, {@link #recurrentVertex(int)} ("rnn1", "rnn2", ...),
+     * {@link #residualVertex(int)} ("add2", ...) and {@link #GRAPH_OUTPUT}.
+     *
+     * @throws IllegalArgumentException for the settings {@link #build()} rejects, and for a residual
+     *         graph of one layer, which has no connection to add
+     */
+    public ComputationGraphConfiguration buildGraph(boolean residual) {
+        validate();
+        if (residual && layers < 2) {
+            throw new IllegalArgumentException("Residual connections add layer l's input to its output for l >= 2, so they "
+                    + "need at least 2 recurrent layers, got layers(" + layers + "): use buildGraph(false) for one layer");
+        }
+        ComputationGraphConfiguration.GraphBuilder graph = baseConfiguration().graphBuilder()
+                .addInputs(GRAPH_INPUT)
+                .setInputTypes(InputType.recurrent(inputSize));
+        String below = GRAPH_INPUT;
+        for (int l = 1; l <= layers; l++) {
+            String in = below;
+            graph.addLayer(recurrentVertex(l), recurrentLayer(l), in);
+            below = recurrentVertex(l);
+            if (residual && l >= 2) {
+                graph.addVertex(residualVertex(l), new ElementWiseVertex(ElementWiseVertex.Op.Add), below, in);
+                below = residualVertex(l);
+            }
+        }
+        graph.addLayer(GRAPH_OUTPUT, outputLayer(), below);
+        return graph.setOutputs(GRAPH_OUTPUT).build();
+    }
+
+    /** Name of recurrent layer {@code l} (counted from 1) in a graph from {@link #buildGraph(boolean)}. */
+    public static String recurrentVertex(int l) {
+        return "rnn" + l;
+    }
+
+    /** Name of the addition f_l(H^(l-1)) + H^(l-1) after layer {@code l} >= 2 in a residual graph. */
+    public static String residualVertex(int l) {
+        return "add" + l;
+    }
+
+    private void validate() {
         requirePositive("layers", layers, "a deep RNN has at least one recurrent layer");
         requirePositive("hiddenUnits", hiddenUnits, "every layer needs at least one unit");
         requireSizes();
         if (!(dropout >= 0.0 && dropout < 1.0)) {
             throw new IllegalArgumentException("dropout is a drop probability in [0, 1), got " + dropout);
         }
-        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+    }
+
+    private NeuralNetConfiguration.Builder baseConfiguration() {
+        return new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(dataType)
                 .weightInit(weightInit)
                 .updater(updater)
                 .gradientNormalization(gradientNormalization)
-                .gradientNormalizationThreshold(gradientNormalizationThreshold)
-                .list();
-        for (int l = 1; l <= layers; l++) {
-            int in = l == 1 ? inputSize : hiddenUnits;
-            BaseRecurrentLayer.Builder<?> layer = switch (cell) {
-                case LSTM -> new LSTM.Builder().activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID);
-                case SIMPLE_RNN -> new SimpleRnn.Builder().activation(Activation.TANH);
-                case GRU -> new GRU.Builder();
-            };
-            layer.nIn(in).nOut(hiddenUnits);
-            if (l > 1 && dropout > 0) {
-                layer.dropOut(new Dropout(1.0 - dropout)); // DL4J takes the retain probability
-            }
-            list.layer(layer.build());
+                .gradientNormalizationThreshold(gradientNormalizationThreshold);
+    }
+
+    /** Recurrent layer {@code l}, counted from 1: it reads the input when l = 1 and the layer below otherwise. */
+    private BaseRecurrentLayer recurrentLayer(int l) {
+        BaseRecurrentLayer.Builder<?> layer = switch (cell) {
+            case LSTM -> new LSTM.Builder().activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID);
+            case SIMPLE_RNN -> new SimpleRnn.Builder().activation(Activation.TANH);
+            case GRU -> new GRU.Builder();
+        };
+        layer.nIn(l == 1 ? inputSize : hiddenUnits).nOut(hiddenUnits);
+        if (l > 1 && dropout > 0) {
+            layer.dropOut(new Dropout(1.0 - dropout)); // DL4J takes the retain probability
         }
-        list.layer(new RnnOutputLayer.Builder(outputMode.loss())
+        return layer.build();
+    }
+
+    private RnnOutputLayer outputLayer() {
+        return new RnnOutputLayer.Builder(outputMode.loss())
                 .activation(outputMode.activation())
                 .nIn(hiddenUnits).nOut(outputSize)
-                .build());
-        return list.build();
+                .build();
     }
 
     private void requireSizes() {

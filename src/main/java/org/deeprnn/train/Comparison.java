@@ -1,5 +1,6 @@
 package org.deeprnn.train;
 
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeprnn.viz.LineChart;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -11,11 +12,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
  * Several training runs of one experiment side by side (notebooks 5 and 6: the depth sweep and
- * each piece of training advice): it trains or collects the runs under a name, then prints one
+ * each piece of training advice), for stacked networks and graphs alike: it trains or collects the runs under a name, then prints one
  * table of their final numbers and draws any per-epoch measurement of all runs in one chart.
  */
 public final class Comparison {
@@ -64,13 +66,16 @@ public final class Comparison {
      */
     public TrainingResult train(String name, MultiLayerNetwork net, Trainer trainer, DataSetIterator training,
                                 DataSetIterator validation) {
-        requireFreeName(name);
-        if (progress != null) {
-            progress.println("== " + title + ": " + name);
-        }
-        TrainingResult result = trainer.fit(net, training, validation);
-        add(name, net.numParams(), result);
-        return result;
+        return record(name, net.numParams(), () -> trainer.fit(net, training, validation));
+    }
+
+    /**
+     * As {@link #train(String, MultiLayerNetwork, Trainer, DataSetIterator, DataSetIterator)} for a
+     * graph, such as the residual stacks of {@code DeepRnnBuilder.buildGraph(true)}.
+     */
+    public TrainingResult train(String name, ComputationGraph graph, Trainer trainer, DataSetIterator training,
+                                DataSetIterator validation) {
+        return record(name, graph.numParams(), () -> trainer.fit(graph, training, validation));
     }
 
     /** Records a run trained elsewhere (for example a network that is not a MultiLayerNetwork). */
@@ -166,6 +171,16 @@ public final class Comparison {
         }
         return Math.abs(value) >= 1e5 || (value != 0 && Math.abs(value) < 1e-3)
                 ? String.format(Locale.ROOT, "%.3g", value) : String.format(Locale.ROOT, "%.3f", value);
+    }
+
+    private TrainingResult record(String name, long parameters, Supplier<TrainingResult> training) {
+        requireFreeName(name);
+        if (progress != null) {
+            progress.println("== " + title + ": " + name);
+        }
+        TrainingResult result = training.get();
+        add(name, parameters, result);
+        return result;
     }
 
     private void requireFreeName(String name) {

@@ -1,13 +1,11 @@
 package org.deeprnn.train;
 
-import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeprnn.data.SequenceIterator;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,7 +22,8 @@ import java.util.function.Supplier;
 
 /**
  * Trains a recurrent language model the way d2l does (section "Training"), on a DL4J
- * {@link MultiLayerNetwork}:
+ * {@link MultiLayerNetwork} or, for the residual models of the notebook section "Residual
+ * connections", a {@link ComputationGraph} (random or window sampling only for graphs):
  * <ul>
  *   <li>The learning rate means what d2l's means. DL4J's {@code RnnOutputLayer} sums the
  *   cross-entropy over the time steps and averages it over the sequences of a minibatch, so its
@@ -79,13 +78,49 @@ public final class Trainer {
      */
     public TrainingResult fit(MultiLayerNetwork net, DataSetIterator train, DataSetIterator validation) {
         Objects.requireNonNull(net, "net");
+        return fit(TrainedNetwork.of(net), train, validation);
+    }
+
+    /** Trains a graph (e.g. a residual one) on {@code train}; see {@link #fit(ComputationGraph, DataSetIterator, DataSetIterator)}. */
+    public TrainingResult fit(ComputationGraph graph, DataSetIterator train) {
+        return fit(graph, train, null);
+    }
+
+    /**
+     * Trains a {@code ComputationGraph} with one input and one output layer, such as the residual
+     * and plain graphs of {@code DeepRnnBuilder.buildGraph} (notebook section "Residual
+     * connections"), exactly as {@link #fit(MultiLayerNetwork, DataSetIterator, DataSetIterator)}
+     * trains a stack: same loss scale, clipping, updater call, validation and progress lines. The
+     * gradient is DL4J's own ({@code ComputationGraph.computeGradientAndScore}); the fused path and
+     * {@link Builder#batchGradient} apply to a {@code MultiLayerNetwork} only.
+     * <p>
+     * Every batch starts from a zero state, so {@code train} must not carry the state across
+     * batches: sequential partitioning is rejected. DL4J 1.0.0-M2.1's graph backpropagates its
+     * recurrent layers from a zero state even when the forward pass started from a stored one, so
+     * the gradient would not be that of the reported loss. Use random or window sampling.
+     *
+     * @throws IllegalArgumentException for an iterator that carries state, or a graph that is not
+     *         initialised or does not have a single input and a single output layer
+     */
+    public TrainingResult fit(ComputationGraph graph, DataSetIterator train, DataSetIterator validation) {
+        Objects.requireNonNull(graph, "graph");
+        Objects.requireNonNull(train, "train iterator");
+        if (train instanceof SequenceIterator s && s.carriesStateAcrossBatches()) {
+            throw new IllegalArgumentException("The trainer cannot carry the hidden state across batches for a ComputationGraph "
+                    + "(" + train.getClass().getSimpleName() + " continues each row in the next batch): DL4J's graph "
+                    + "backpropagates from a zero state, so the gradient would not match the loss. Train the graph on "
+                    + "RandomSampling or WindowSampling, whose batches start from zero");
+        }
+        return fit(TrainedNetwork.of(graph), train, validation);
+    }
+
+    private TrainingResult fit(TrainedNetwork net, DataSetIterator train, DataSetIterator validation) {
         Objects.requireNonNull(train, "train iterator");
         boolean carry = train instanceof SequenceIterator s && s.carriesStateAcrossBatches();
         int numSteps = train instanceof SequenceIterator s ? s.numSteps() : 0;
         if (learningRate != null) {
             net.setLearningRate(learningRate);
         }
-        BatchGradient engine = engineFor(net);
         boolean crossEntropy = isCrossEntropy(net);
         if (progress != null) {
             progress.println(describe(net) + "; hidden state "
@@ -93,11 +128,10 @@ public final class Trainer {
         }
         List<EpochResult> history = new ArrayList<>();
         long wallStart = System.nanoTime();
-        engine.prepare(net, carry, numSteps);
+        net.prepare(engineFactory, carry, numSteps);
         try {
-            Updater updater = net.getUpdater();
             for (int e = 1; e <= epochs; e++) {
-                EpochResult result = trainEpoch(net, engine, updater, train, e, validation, crossEntropy);
+                EpochResult result = trainEpoch(net, train, e, validation, crossEntropy);
                 history.add(result);
                 for (EpochListener l : listeners) {
                     l.onEpoch(result, epochs);
@@ -107,7 +141,7 @@ public final class Trainer {
                 }
             }
         } finally {
-            engine.finish(net);
+            net.finish();
         }
         TrainingResult result = new TrainingResult(history, (System.nanoTime() - wallStart) / 1e9);
         if (progress != null) {
@@ -116,10 +150,10 @@ public final class Trainer {
         return result;
     }
 
-    private EpochResult trainEpoch(MultiLayerNetwork net, BatchGradient engine, Updater updater, DataSetIterator train,
-                                   int epoch, DataSetIterator validation, boolean crossEntropy) {
+    private EpochResult trainEpoch(TrainedNetwork net, DataSetIterator train, int epoch, DataSetIterator validation,
+                                   boolean crossEntropy) {
         train.reset();
-        engine.resetState(net);
+        net.resetState();
         double lossSum = 0;
         long tokens = 0;
         double maxNorm = 0;
@@ -127,7 +161,7 @@ public final class Trainer {
         while (train.hasNext()) {
             DataSet batch = train.next();
             long batchTokens = tokenCount(batch);
-            lossSum += engine.compute(net, batch);
+            lossSum += net.compute(batch);
             tokens += batchTokens;
 
             Gradient gradient = net.gradient();
@@ -135,18 +169,18 @@ public final class Trainer {
             flat.divi(batchTokens);
             double norm = clipTheta > 0 ? GlobalNormClipping.clip(flat, clipTheta) : flat.norm2Number().doubleValue();
             maxNorm = Math.max(maxNorm, norm);
-            int iteration = net.getIterationCount();
-            updater.update(net, gradient, iteration, net.getEpochCount(), 1, LayerWorkspaceMgr.noWorkspaces());
+            int iteration = net.iterationCount();
+            net.update(gradient, iteration, net.epochCount());
             net.params().subi(flat);
-            net.getLayerWiseConfigurations().setIterationCount(iteration + 1);
+            net.setIterationCount(iteration + 1);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (tokens == 0) {
             throw new IllegalStateException("The training iterator produced no minibatch in epoch " + epoch
                     + ": the corpus is too short for its batch size and number of steps");
         }
-        net.getLayerWiseConfigurations().setEpochCount(net.getEpochCount() + 1);
-        engine.resetState(net);
+        net.setEpochCount(net.epochCount() + 1);
+        net.resetState();
         double valLoss = validation == null ? Double.NaN : meanLoss(net, validation);
         return new EpochResult(epoch, lossSum / tokens, valLoss, tokens, seconds, maxNorm, crossEntropy);
     }
@@ -158,6 +192,15 @@ public final class Trainer {
      * @throws IllegalArgumentException if the network's output layer is not softmax with cross-entropy
      */
     public static double perplexity(MultiLayerNetwork net, DataSetIterator data) {
+        return perplexity(TrainedNetwork.of(net), data);
+    }
+
+    /** {@link #perplexity(MultiLayerNetwork, DataSetIterator)} of a graph with one input and one output layer. */
+    public static double perplexity(ComputationGraph graph, DataSetIterator data) {
+        return perplexity(TrainedNetwork.of(graph), data);
+    }
+
+    private static double perplexity(TrainedNetwork net, DataSetIterator data) {
         if (!isCrossEntropy(net)) {
             throw new IllegalArgumentException("Perplexity needs a softmax output trained with cross-entropy; this network's "
                     + "output layer has another loss: measure meanLoss(net, data) instead");
@@ -171,12 +214,21 @@ public final class Trainer {
      * each batch starting from a zero state.
      */
     public static double meanLoss(MultiLayerNetwork net, DataSetIterator data) {
+        return meanLoss(TrainedNetwork.of(net), data);
+    }
+
+    /** {@link #meanLoss(MultiLayerNetwork, DataSetIterator)} of a graph with one input and one output layer. */
+    public static double meanLoss(ComputationGraph graph, DataSetIterator data) {
+        return meanLoss(TrainedNetwork.of(graph), data);
+    }
+
+    private static double meanLoss(TrainedNetwork net, DataSetIterator data) {
         data.reset();
         double lossSum = 0;
         long tokens = 0;
         while (data.hasNext()) {
             DataSet batch = data.next();
-            lossSum += net.score(batch, false) * batch.getFeatures().size(0);
+            lossSum += net.score(batch) * batch.getFeatures().size(0);
             tokens += tokenCount(batch);
         }
         if (tokens == 0) {
@@ -190,8 +242,16 @@ public final class Trainer {
      * negative log-likelihood): then the loss per token has a perplexity.
      */
     public static boolean isCrossEntropy(MultiLayerNetwork net) {
-        Layer last = net.getLayerWiseConfigurations().getConf(net.getnLayers() - 1).getLayer();
-        if (!(last instanceof BaseOutputLayer out)) {
+        return isCrossEntropy(TrainedNetwork.of(net));
+    }
+
+    /** {@link #isCrossEntropy(MultiLayerNetwork)} for a graph with one input and one output layer. */
+    public static boolean isCrossEntropy(ComputationGraph graph) {
+        return isCrossEntropy(TrainedNetwork.of(graph));
+    }
+
+    private static boolean isCrossEntropy(TrainedNetwork net) {
+        if (!(net.outputLayer() instanceof BaseOutputLayer out)) {
             return false;
         }
         return out.getLossFn() instanceof LossMCXENT && out.getActivationFn() instanceof ActivationSoftmax;
@@ -206,30 +266,23 @@ public final class Trainer {
         return labels.rank() == 3 ? labels.size(0) * labels.size(2) : labels.size(0);
     }
 
-    private BatchGradient engineFor(MultiLayerNetwork net) {
-        if (engineFactory != null) {
-            return engineFactory.get();
-        }
-        return FusedRnnGradient.supports(net) ? new FusedRnnGradient() : new Dl4jBatchGradient();
-    }
-
-    private String engineName(MultiLayerNetwork net) {
-        if (engineFactory != null) {
-            return engineFactory.get().getClass().getSimpleName();
-        }
-        String reason = FusedRnnGradient.unsupportedReason(net);
-        return reason == null ? "FusedRnnGradient" : "Dl4jBatchGradient (no fused path: " + reason + ")";
-    }
-
     /**
      * One line saying what this trainer will do to {@code net}: learning rate, updater, which
      * clipping runs and which gradient path computes the minibatches.
      */
     public String describe(MultiLayerNetwork net) {
+        return describe(TrainedNetwork.of(net));
+    }
+
+    /** {@link #describe(MultiLayerNetwork)} for a graph; per-layer clipping names the layer's vertex. */
+    public String describe(ComputationGraph graph) {
+        return describe(TrainedNetwork.of(graph));
+    }
+
+    private String describe(TrainedNetwork net) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "training %d epochs, %,d parameters, ", epochs, net.numParams()));
-        Layer first = net.getLayerWiseConfigurations().getConf(0).getLayer();
-        if (first instanceof BaseLayer base && base.getIUpdater() != null) {
+        if (net.firstLayer() instanceof BaseLayer base && base.getIUpdater() != null) {
             s.append("updater ").append(base.getIUpdater().getClass().getSimpleName());
         }
         s.append(learningRate != null ? String.format(Locale.ROOT, " lr %s", learningRate) : " (learning rate from the configuration)");
@@ -239,16 +292,15 @@ public final class Trainer {
         if (clipTheta > 0) {
             clips.add(String.format(Locale.ROOT, "global L2 norm over all parameters <= %s (d2l)", clipTheta));
         }
-        for (int i = 0; i < net.getnLayers(); i++) {
-            Layer layer = net.getLayerWiseConfigurations().getConf(i).getLayer();
+        net.layersByLabel().forEach((label, layer) -> {
             if (layer instanceof BaseLayer base && base.getGradientNormalization() != null
                     && base.getGradientNormalization() != GradientNormalization.None) {
-                clips.add(String.format(Locale.ROOT, "DL4J %s %s on layer %d (inside the updater)",
-                        base.getGradientNormalization(), base.getGradientNormalizationThreshold(), i));
+                clips.add(String.format(Locale.ROOT, "DL4J %s %s on layer %s (inside the updater)",
+                        base.getGradientNormalization(), base.getGradientNormalizationThreshold(), label));
             }
-        }
+        });
         s.append(clips.isEmpty() ? "none" : String.join(", ", clips));
-        s.append("; gradients: ").append(engineName(net));
+        s.append("; gradients: ").append(net.gradientPath(engineFactory));
         return s.toString();
     }
 
@@ -346,8 +398,9 @@ public final class Trainer {
         }
 
         /**
-         * How each minibatch's gradient is computed. By default the trainer takes the fused path
-         * ({@link FusedRnnGradient}) when the network is one it handles, and DL4J's own backpropagation otherwise.
+         * How each minibatch's gradient of a {@code MultiLayerNetwork} is computed. By default the trainer
+         * takes the fused path ({@link FusedRnnGradient}) when the network is one it handles, and DL4J's own
+         * backpropagation otherwise. A {@code ComputationGraph} always takes DL4J's backpropagation.
          */
         public Builder batchGradient(Supplier<BatchGradient> engineFactory) {
             this.engineFactory = Objects.requireNonNull(engineFactory, "engineFactory");

@@ -143,4 +143,28 @@ class SequentialPartitioningTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new SequentialPartitioning(OneHotRows.positions(5), 5, 1, 8, 0));
     }
+
+    @Test
+    void fixedPartitioningServesTheSameBatchesEveryEpochFromTokenZero() {
+        List<String> text = new ArrayList<>();
+        for (int i = 0; i < N; i++) {
+            text.add(String.valueOf((char) ('a' + i % 26)));
+        }
+        Corpus corpus = Corpus.fromTokens(text, 0);
+        SequentialPartitioning it = SequentialPartitioning.fixed(corpus, BATCH, STEPS);
+        List<DataSet> first = epoch(it);
+        assertEquals(0, it.offset());
+        // (97 - 1) / 3 = 32 tokens per row, 8 batches of 4 steps; row r starts at 32 r.
+        assertEquals(32, it.rowLength());
+        assertEquals(8, first.size());
+        assertEquals(corpus.text(32, 36), corpus.decodeBatch(first.get(0).getFeatures()).get(1));
+        for (int e = 0; e < 3; e++) {
+            List<DataSet> again = epoch(it);
+            assertEquals(0, it.offset());
+            for (int b = 0; b < first.size(); b++) {
+                assertEquals(first.get(b).getFeatures(), again.get(b).getFeatures());
+                assertEquals(first.get(b).getLabels(), again.get(b).getLabels());
+            }
+        }
+    }
 }

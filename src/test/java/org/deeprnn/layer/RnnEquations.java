@@ -4,14 +4,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The recurrent equations written out in plain loops over double arrays, independent of any layer
- * code and of ND4J: the reference the GRU (and the layers it is stacked with) are checked against.
+ * code and of ND4J: the reference the GRU (and the layers it is stacked with) and the residual
+ * graphs of the section "Residual connections" are checked against.
  * Sequences are [batch][features][steps], as DL4J's NCW data; weights [inputs][units].
  */
-final class RnnEquations {
+public final class RnnEquations {
     private RnnEquations() {
     }
 
-    static double sigmoid(double v) {
+    public static double sigmoid(double v) {
         return 1.0 / (1.0 + Math.exp(-v));
     }
 
@@ -20,7 +21,7 @@ final class RnnEquations {
      * R = s(x Wxr + h Whr + br), Z = s(x Wxz + h Whz + bz), C = tanh(x Wxh + (R*h) Whh + bh),
      * H = Z*h + (1-Z)*C, from H_0 = {@code h0} (zeros when null).
      */
-    static double[][][] gru(double[][][] x, double[][] w, double[][] rw, double[] b, double[][] h0) {
+    public static double[][][] gru(double[][][] x, double[][] w, double[][] rw, double[] b, double[][] h0) {
         int batch = x.length, nIn = x[0].length, steps = x[0][0].length, h = rw.length;
         double[][][] out = new double[batch][h][steps];
         for (int n = 0; n < batch; n++) {
@@ -64,7 +65,7 @@ final class RnnEquations {
      * DL4J's LSTM (no peepholes), blocks in DL4J's column order: candidate (tanh), forget, output,
      * input gate: C = f*C_prev + i*tanh(a), H = o*tanh(C), from zero state.
      */
-    static double[][][] lstm(double[][][] x, double[][] w, double[][] rw, double[] b) {
+    public static double[][][] lstm(double[][][] x, double[][] w, double[][] rw, double[] b) {
         int batch = x.length, nIn = x[0].length, steps = x[0][0].length, h = rw.length;
         double[][][] out = new double[batch][h][steps];
         for (int n = 0; n < batch; n++) {
@@ -98,7 +99,7 @@ final class RnnEquations {
     }
 
     /** The plain RNN: H = tanh(x Wxh + h Whh + b), from zero state. */
-    static double[][][] simpleRnn(double[][][] x, double[][] w, double[][] rw, double[] b) {
+    public static double[][][] simpleRnn(double[][][] x, double[][] w, double[][] rw, double[] b) {
         int batch = x.length, nIn = x[0].length, steps = x[0][0].length, h = rw.length;
         double[][][] out = new double[batch][h][steps];
         for (int n = 0; n < batch; n++) {
@@ -123,7 +124,7 @@ final class RnnEquations {
     }
 
     /** Softmax over the outputs O = H Whq + bq at every step. */
-    static double[][][] softmaxOutput(double[][][] hIn, double[][] w, double[] b) {
+    public static double[][][] softmaxOutput(double[][][] hIn, double[][] w, double[] b) {
         int batch = hIn.length, nIn = hIn[0].length, steps = hIn[0][0].length, q = b.length;
         double[][][] out = new double[batch][q][steps];
         for (int n = 0; n < batch; n++) {
@@ -150,7 +151,7 @@ final class RnnEquations {
         return out;
     }
 
-    static double[][][] toArray3(INDArray a) {
+    public static double[][][] toArray3(INDArray a) {
         long[] s = a.shape();
         double[][][] out = new double[(int) s[0]][(int) s[1]][(int) s[2]];
         for (int i = 0; i < s[0]; i++) {
@@ -163,7 +164,7 @@ final class RnnEquations {
         return out;
     }
 
-    static double[][] toArray2(INDArray a) {
+    public static double[][] toArray2(INDArray a) {
         long[] s = a.shape();
         double[][] out = new double[(int) s[0]][(int) s[1]];
         for (int i = 0; i < s[0]; i++) {
@@ -174,7 +175,7 @@ final class RnnEquations {
         return out;
     }
 
-    static double[] toArray1(INDArray a) {
+    public static double[] toArray1(INDArray a) {
         double[] out = new double[(int) a.length()];
         for (int i = 0; i < out.length; i++) {
             out[i] = a.getDouble(i);
@@ -183,7 +184,7 @@ final class RnnEquations {
     }
 
     /** Largest absolute element-wise difference. */
-    static double maxAbsDiff(double[][][] a, INDArray b) {
+    public static double maxAbsDiff(double[][][] a, INDArray b) {
         double max = 0;
         for (int i = 0; i < a.length; i++) {
             for (int j = 0; j < a[0].length; j++) {

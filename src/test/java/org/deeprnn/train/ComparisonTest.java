@@ -1,6 +1,8 @@
 package org.deeprnn.train;
 
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeprnn.model.DeepRnnBuilder;
 import org.deeprnn.data.RandomSampling;
 import org.deeprnn.model.CellType;
 import org.deeprnn.viz.LineChart;
@@ -64,6 +66,19 @@ class ComparisonTest {
         assertEquals(net.numParams(), c.run("L=2").parameters());
         assertTrue(r.last().hasValidation());
         assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("== depth: L=2"));
+    }
+
+    @Test
+    void trainsAResidualGraphToo() {
+        ComputationGraph graph = new ComputationGraph(new DeepRnnBuilder().cell(CellType.SIMPLE_RNN).layers(2).hiddenUnits(8)
+                .vocabSize(TrainerTest.CORPUS.vocab().size()).seed(5).buildGraph(true));
+        graph.init();
+        Comparison c = new Comparison("residual", null);
+        TrainingResult r = c.train("residual", graph, TrainerTest.trainer(2, null),
+                new RandomSampling(TrainerTest.CORPUS, 4, 10, 1), new RandomSampling(TrainerTest.CORPUS, 4, 10, 2));
+        assertEquals(graph.numParams(), c.run("residual").parameters());
+        assertEquals(2, r.epochs().size());
+        assertTrue(c.table().contains("residual"));
     }
 
     @Test

@@ -1,0 +1,335 @@
+package org.deeprnn.train;
+
+import org.deeplearning4j.nn.api.Updater;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The operations the {@link Trainer} performs on a network, for both kinds of DL4J network it
+ * trains: {@link MultiLayerNetwork} (every stacked model) and {@link ComputationGraph} (the residual
+ * models of the notebook section "Residual connections"). One training loop then serves both. An
+ * instance holds the gradient path of one {@code fit} call between {@link #prepare} and {@link #finish}.
+ */
+abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetwork.Graph {
+
+    static TrainedNetwork of(MultiLayerNetwork net) {
+        return new Layered(net);
+    }
+
+    /**
+     * @throws IllegalArgumentException unless the graph is initialised and has one input and one
+     *         output, the latter an output layer (as the graphs of {@code DeepRnnBuilder.buildGraph} are)
+     */
+    static TrainedNetwork of(ComputationGraph graph) {
+        if (graph.getLayers() == null) {
+            throw new IllegalArgumentException("The ComputationGraph is not initialised: call graph.init() before training or scoring it");
+        }
+        if (graph.getNumInputArrays() != 1 || graph.getNumOutputArrays() != 1) {
+            throw new IllegalArgumentException("The trainer handles graphs with one input and one output (a sequence model); "
+                    + "this one has " + graph.getNumInputArrays() + " input(s) and " + graph.getNumOutputArrays() + " output(s)");
+        }
+        if (!(graph.getOutputLayer(0) instanceof IOutputLayer)) {
+            throw new IllegalArgumentException("The graph's output vertex '" + graph.getConfiguration().getNetworkOutputs().get(0)
+                    + "' is not an output layer with a loss (e.g. RnnOutputLayer): there is nothing to train against");
+        }
+        return new Graph(graph);
+    }
+
+    abstract long numParams();
+
+    /** The flattened parameters, a view that an in-place update changes. */
+    abstract INDArray params();
+
+    abstract void setLearningRate(double learningRate);
+
+    /** Configuration of the layer that produces the output. */
+    abstract Layer outputLayer();
+
+    /** Configuration of the first layer that holds parameters, which carries the updater. */
+    abstract Layer firstLayer();
+
+    /** Every layer's configuration by the label a description uses (index or vertex name), in order. */
+    abstract Map<String, Layer> layersByLabel();
+
+    /** DL4J's test-time score of one batch from a zero state: loss summed over steps, averaged over sequences. */
+    abstract double score(DataSet batch);
+
+    /** What computes the minibatch gradients, for {@link Trainer#describe}. */
+    abstract String gradientPath(Supplier<BatchGradient> engineFactory);
+
+    /** Chooses and prepares the gradient path; nothing else may change the network until {@link #finish}. */
+    abstract void prepare(Supplier<BatchGradient> engineFactory, boolean carryState, int numSteps);
+
+    /** Writes the raw gradient of {@code batch} into {@link #gradient()}; returns the loss summed over its tokens. */
+    abstract double compute(DataSet batch);
+
+    abstract Gradient gradient();
+
+    /** Applies the updater to {@code gradient} in place, as for a minibatch of size 1. */
+    abstract void update(Gradient gradient, int iteration, int epoch);
+
+    abstract void resetState();
+
+    abstract void finish();
+
+    abstract int iterationCount();
+
+    abstract void setIterationCount(int count);
+
+    abstract int epochCount();
+
+    abstract void setEpochCount(int count);
+
+    static final class Layered extends TrainedNetwork {
+        private final MultiLayerNetwork net;
+        private BatchGradient engine;
+        private Updater updater;
+
+        Layered(MultiLayerNetwork net) {
+            this.net = net;
+        }
+
+        @Override
+        long numParams() {
+            return net.numParams();
+        }
+
+        @Override
+        INDArray params() {
+            return net.params();
+        }
+
+        @Override
+        void setLearningRate(double learningRate) {
+            net.setLearningRate(learningRate);
+        }
+
+        @Override
+        Layer outputLayer() {
+            return net.getLayerWiseConfigurations().getConf(net.getnLayers() - 1).getLayer();
+        }
+
+        @Override
+        Layer firstLayer() {
+            return net.getLayerWiseConfigurations().getConf(0).getLayer();
+        }
+
+        @Override
+        Map<String, Layer> layersByLabel() {
+            Map<String, Layer> layers = new LinkedHashMap<>();
+            for (int i = 0; i < net.getnLayers(); i++) {
+                layers.put(String.valueOf(i), net.getLayerWiseConfigurations().getConf(i).getLayer());
+            }
+            return layers;
+        }
+
+        @Override
+        double score(DataSet batch) {
+            return net.score(batch, false);
+        }
+
+        @Override
+        String gradientPath(Supplier<BatchGradient> engineFactory) {
+            if (engineFactory != null) {
+                return engineFactory.get().getClass().getSimpleName();
+            }
+            String reason = FusedRnnGradient.unsupportedReason(net);
+            return reason == null ? "FusedRnnGradient" : "Dl4jBatchGradient (no fused path: " + reason + ")";
+        }
+
+        @Override
+        void prepare(Supplier<BatchGradient> engineFactory, boolean carryState, int numSteps) {
+            if (engineFactory != null) {
+                engine = engineFactory.get();
+            } else {
+                engine = FusedRnnGradient.supports(net) ? new FusedRnnGradient() : new Dl4jBatchGradient();
+            }
+            engine.prepare(net, carryState, numSteps);
+            updater = net.getUpdater();
+        }
+
+        @Override
+        double compute(DataSet batch) {
+            return engine.compute(net, batch);
+        }
+
+        @Override
+        Gradient gradient() {
+            return net.gradient();
+        }
+
+        @Override
+        void update(Gradient gradient, int iteration, int epoch) {
+            updater.update(net, gradient, iteration, epoch, 1, LayerWorkspaceMgr.noWorkspaces());
+        }
+
+        @Override
+        void resetState() {
+            engine.resetState(net);
+        }
+
+        @Override
+        void finish() {
+            engine.finish(net);
+        }
+
+        @Override
+        int iterationCount() {
+            return net.getIterationCount();
+        }
+
+        @Override
+        void setIterationCount(int count) {
+            net.getLayerWiseConfigurations().setIterationCount(count);
+        }
+
+        @Override
+        int epochCount() {
+            return net.getEpochCount();
+        }
+
+        @Override
+        void setEpochCount(int count) {
+            net.getLayerWiseConfigurations().setEpochCount(count);
+        }
+    }
+
+    /**
+     * A graph always takes DL4J's own backpropagation ({@code ComputationGraph.computeGradientAndScore}),
+     * every batch from a zero state: the fused path handles stacks only, and the {@link Trainer}
+     * refuses carried state for graphs before this is reached.
+     */
+    static final class Graph extends TrainedNetwork {
+        private final ComputationGraph graph;
+        private ComputationGraphUpdater updater;
+
+        Graph(ComputationGraph graph) {
+            this.graph = graph;
+        }
+
+        @Override
+        long numParams() {
+            return graph.numParams();
+        }
+
+        @Override
+        INDArray params() {
+            return graph.params();
+        }
+
+        @Override
+        void setLearningRate(double learningRate) {
+            graph.setLearningRate(learningRate);
+        }
+
+        @Override
+        Layer outputLayer() {
+            return graph.getOutputLayer(0).conf().getLayer();
+        }
+
+        @Override
+        Layer firstLayer() {
+            for (org.deeplearning4j.nn.api.Layer layer : graph.getLayers()) {
+                if (layer.numParams() > 0) {
+                    return layer.conf().getLayer();
+                }
+            }
+            return graph.getLayers()[0].conf().getLayer();
+        }
+
+        @Override
+        Map<String, Layer> layersByLabel() {
+            Map<String, Layer> layers = new LinkedHashMap<>();
+            for (org.deeplearning4j.nn.api.Layer layer : graph.getLayers()) {
+                layers.put(layer.conf().getLayer().getLayerName(), layer.conf().getLayer());
+            }
+            return layers;
+        }
+
+        @Override
+        double score(DataSet batch) {
+            return graph.score(batch, false);
+        }
+
+        @Override
+        String gradientPath(Supplier<BatchGradient> engineFactory) {
+            return "DL4J ComputationGraph backpropagation"
+                    + (engineFactory != null ? " (the configured batchGradient applies to MultiLayerNetwork only)" : "");
+        }
+
+        @Override
+        void prepare(Supplier<BatchGradient> engineFactory, boolean carryState, int numSteps) {
+            if (carryState) {
+                throw new IllegalStateException("carried state is not supported for a ComputationGraph");
+            }
+            graph.rnnClearPreviousState();
+            updater = graph.getUpdater();
+        }
+
+        @Override
+        double compute(DataSet batch) {
+            graph.setInputs(batch.getFeatures());
+            graph.setLabels(batch.getLabels());
+            graph.setLayerMaskArrays(single(batch.getFeaturesMaskArray()), single(batch.getLabelsMaskArray()));
+            graph.computeGradientAndScore();
+            graph.clearLayerMaskArrays();
+            // As for a MultiLayerNetwork, DL4J's score is the loss summed over all steps divided by the number of sequences.
+            return graph.score() * batch.getFeatures().size(0);
+        }
+
+        private static INDArray[] single(INDArray mask) {
+            return mask == null ? null : new INDArray[]{mask};
+        }
+
+        @Override
+        Gradient gradient() {
+            return graph.gradient();
+        }
+
+        @Override
+        void update(Gradient gradient, int iteration, int epoch) {
+            updater.update(gradient, iteration, epoch, 1, LayerWorkspaceMgr.noWorkspaces());
+        }
+
+        @Override
+        void resetState() {
+            graph.rnnClearPreviousState();
+        }
+
+        @Override
+        void finish() {
+            graph.rnnClearPreviousState();
+        }
+
+        @Override
+        int iterationCount() {
+            return graph.getIterationCount();
+        }
+
+        @Override
+        void setIterationCount(int count) {
+            graph.getConfiguration().setIterationCount(count);
+        }
+
+        @Override
+        int epochCount() {
+            return graph.getEpochCount();
+        }
+
+        @Override
+        void setEpochCount(int count) {
+            graph.getConfiguration().setEpochCount(count);
+        }
+    }
+}

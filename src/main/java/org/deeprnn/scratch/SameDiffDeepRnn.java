@@ -4,7 +4,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeprnn.data.SequenceIterator;
 import org.deeprnn.scratch.ScratchDeepRnn.LayerWeights;
 import org.deeprnn.train.EpochListener;
-import org.deeprnn.train.EpochResult;
+import org.deeprnn.train.EpochLoop;
 import org.deeprnn.train.GlobalNormClipping;
 import org.deeprnn.train.Trainer;
 import org.deeprnn.train.TrainingResult;
@@ -186,8 +186,9 @@ public final class SameDiffDeepRnn {
         long tokens = 0;
         while (data.hasNext()) {
             DataSet batch = data.next();
-            sum += meanLoss(batch) * tokenCount(batch);
-            tokens += tokenCount(batch);
+            long batchTokens = EpochLoop.tokenCount(batch);
+            sum += meanLoss(batch) * batchTokens;
+            tokens += batchTokens;
         }
         if (tokens == 0) {
             throw new IllegalArgumentException("The iterator produced no minibatch: nothing to measure the loss on");
@@ -263,47 +264,27 @@ public final class SameDiffDeepRnn {
         Objects.requireNonNull(settings, "settings");
         requireFreshState(train, "training");
         requireFreshState(validation, "validation");
-        PrintStream out = settings.progress();
-        int printEvery = settings.printEvery() > 0 ? settings.printEvery() : Math.max(1, settings.epochs() / 10);
-        if (out != null) {
-            out.println(describe(settings) + "; hidden state reset for every batch");
+        if (settings.progress() != null) {
+            settings.progress().println(describe(settings) + "; hidden state reset for every batch");
         }
-        List<EpochResult> history = new ArrayList<>();
-        long wallStart = System.nanoTime();
-        for (int e = 1; e <= settings.epochs(); e++) {
-            train.reset();
-            double lossSum = 0;
-            long tokens = 0;
-            double maxNorm = 0;
-            long start = System.nanoTime();
-            while (train.hasNext()) {
-                DataSet batch = train.next();
-                StepResult r = step(batch, settings.learningRate(), settings.clipTheta());
-                long batchTokens = tokenCount(batch);
-                lossSum += r.meanLoss() * batchTokens;
-                tokens += batchTokens;
-                maxNorm = Math.max(maxNorm, r.gradientNorm());
+        EpochLoop loop = new EpochLoop(settings.epochs(), settings.printEvery(), settings.progress(), settings.listeners());
+        return loop.run(new EpochLoop.Model() {
+            @Override
+            public EpochLoop.Step step(DataSet batch) {
+                StepResult r = SameDiffDeepRnn.this.step(batch, settings.learningRate(), settings.clipTheta());
+                return new EpochLoop.Step(r.meanLoss() * EpochLoop.tokenCount(batch), r.gradientNorm());
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            if (tokens == 0) {
-                throw new IllegalStateException("The training iterator produced no minibatch in epoch " + e
-                        + ": the corpus is too short for its batch size and number of steps");
+
+            @Override
+            public double meanLoss(DataSetIterator validation) {
+                return SameDiffDeepRnn.this.meanLoss(validation);
             }
-            double valLoss = validation == null ? Double.NaN : meanLoss(validation);
-            EpochResult result = new EpochResult(e, lossSum / tokens, valLoss, tokens, seconds, maxNorm, true);
-            history.add(result);
-            for (EpochListener l : settings.listeners()) {
-                l.onEpoch(result, settings.epochs());
+
+            @Override
+            public boolean crossEntropy() {
+                return true;
             }
-            if (out != null && (e % printEvery == 0 || e == 1 || e == settings.epochs())) {
-                out.println(Trainer.progressLine(result, settings.epochs(), (System.nanoTime() - wallStart) / 1e9));
-            }
-        }
-        TrainingResult result = new TrainingResult(history, (System.nanoTime() - wallStart) / 1e9);
-        if (out != null) {
-            out.println(Trainer.doneLine(result));
-        }
-        return result;
+        }, train, validation);
     }
 
     /** {@link #fit(DataSetIterator, DataSetIterator, Training)} without validation data. */
@@ -480,10 +461,6 @@ public final class SameDiffDeepRnn {
 
     private static int steps(Map<String, INDArray> feed) {
         return (int) feed.get(FEATURES).size(2);
-    }
-
-    private static long tokenCount(DataSet batch) {
-        return batch.getLabels().size(0) * batch.getLabels().size(2);
     }
 
     private static void requireFreshState(DataSetIterator data, String role) {

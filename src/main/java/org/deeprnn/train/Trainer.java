@@ -57,7 +57,7 @@ public final class Trainer {
         this.learningRate = b.learningRate;
         this.clipTheta = b.clipTheta;
         this.progress = b.progress;
-        this.printEvery = b.printEvery > 0 ? b.printEvery : Math.max(1, b.epochs / 10);
+        this.printEvery = b.printEvery;
         this.listeners = List.copyOf(b.listeners);
         this.engineFactory = b.engineFactory;
     }
@@ -126,63 +126,52 @@ public final class Trainer {
             progress.println(describe(net) + "; hidden state "
                     + (carry ? "carried across consecutive batches" : "reset for every batch"));
         }
-        List<EpochResult> history = new ArrayList<>();
-        long wallStart = System.nanoTime();
         net.prepare(engineFactory, carry, numSteps);
         try {
-            for (int e = 1; e <= epochs; e++) {
-                EpochResult result = trainEpoch(net, train, e, validation, crossEntropy);
-                history.add(result);
-                for (EpochListener l : listeners) {
-                    l.onEpoch(result, epochs);
+            return new EpochLoop(epochs, printEvery, progress, listeners).run(new EpochLoop.Model() {
+                @Override
+                public void resetState() {
+                    net.resetState();
                 }
-                if (progress != null && (e % printEvery == 0 || e == 1 || e == epochs)) {
-                    progress.println(progressLine(result, epochs, (System.nanoTime() - wallStart) / 1e9));
+
+                @Override
+                public EpochLoop.Step step(DataSet batch) {
+                    return Trainer.this.step(net, batch);
                 }
-            }
+
+                @Override
+                public void endEpoch() {
+                    net.setEpochCount(net.epochCount() + 1);
+                }
+
+                @Override
+                public double meanLoss(DataSetIterator validation) {
+                    return Trainer.meanLoss(net, validation);
+                }
+
+                @Override
+                public boolean crossEntropy() {
+                    return crossEntropy;
+                }
+            }, train, validation);
         } finally {
             net.finish();
         }
-        TrainingResult result = new TrainingResult(history, (System.nanoTime() - wallStart) / 1e9);
-        if (progress != null) {
-            progress.println(doneLine(result));
-        }
-        return result;
     }
 
-    private EpochResult trainEpoch(TrainedNetwork net, DataSetIterator train, int epoch, DataSetIterator validation,
-                                   boolean crossEntropy) {
-        train.reset();
-        net.resetState();
-        double lossSum = 0;
-        long tokens = 0;
-        double maxNorm = 0;
-        long start = System.nanoTime();
-        while (train.hasNext()) {
-            DataSet batch = train.next();
-            long batchTokens = tokenCount(batch);
-            lossSum += net.compute(batch);
-            tokens += batchTokens;
-
-            Gradient gradient = net.gradient();
-            INDArray flat = gradient.gradient();
-            flat.divi(batchTokens);
-            double norm = clipTheta > 0 ? GlobalNormClipping.clip(flat, clipTheta) : flat.norm2Number().doubleValue();
-            maxNorm = Math.max(maxNorm, norm);
-            int iteration = net.iterationCount();
-            net.update(gradient, iteration, net.epochCount());
-            net.params().subi(flat);
-            net.setIterationCount(iteration + 1);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (tokens == 0) {
-            throw new IllegalStateException("The training iterator produced no minibatch in epoch " + epoch
-                    + ": the corpus is too short for its batch size and number of steps");
-        }
-        net.setEpochCount(net.epochCount() + 1);
-        net.resetState();
-        double valLoss = validation == null ? Double.NaN : meanLoss(net, validation);
-        return new EpochResult(epoch, lossSum / tokens, valLoss, tokens, seconds, maxNorm, crossEntropy);
+    /** d2l's step: the raw gradient averaged per predicted token, clipped by its global norm, then the updater. */
+    private EpochLoop.Step step(TrainedNetwork net, DataSet batch) {
+        long batchTokens = EpochLoop.tokenCount(batch);
+        double lossSum = net.compute(batch);
+        Gradient gradient = net.gradient();
+        INDArray flat = gradient.gradient();
+        flat.divi(batchTokens);
+        double norm = clipTheta > 0 ? GlobalNormClipping.clip(flat, clipTheta) : flat.norm2Number().doubleValue();
+        int iteration = net.iterationCount();
+        net.update(gradient, iteration, net.epochCount());
+        net.params().subi(flat);
+        net.setIterationCount(iteration + 1);
+        return new EpochLoop.Step(lossSum, norm);
     }
 
     /**
@@ -229,7 +218,7 @@ public final class Trainer {
         while (data.hasNext()) {
             DataSet batch = data.next();
             lossSum += net.score(batch) * batch.getFeatures().size(0);
-            tokens += tokenCount(batch);
+            tokens += EpochLoop.tokenCount(batch);
         }
         if (tokens == 0) {
             throw new IllegalArgumentException("The iterator produced no minibatch: nothing to measure the loss on");
@@ -255,15 +244,6 @@ public final class Trainer {
             return false;
         }
         return out.getLossFn() instanceof LossMCXENT && out.getActivationFn() instanceof ActivationSoftmax;
-    }
-
-    private static long tokenCount(DataSet batch) {
-        INDArray mask = batch.getLabelsMaskArray();
-        if (mask != null) {
-            return mask.sumNumber().longValue();
-        }
-        INDArray labels = batch.getLabels();
-        return labels.rank() == 3 ? labels.size(0) * labels.size(2) : labels.size(0);
     }
 
     /**
@@ -302,39 +282,6 @@ public final class Trainer {
         s.append(clips.isEmpty() ? "none" : String.join(", ", clips));
         s.append("; gradients: ").append(net.gradientPath(engineFactory));
         return s.toString();
-    }
-
-    /**
-     * The progress line printed after an epoch, shared with trainers outside this class (the SameDiff
-     * model of notebook section "Exercise 1: a deep RNN from single layers, with SameDiff") so that
-     * their logs read alike.
-     */
-    public static String progressLine(EpochResult r, int totalEpochs, double elapsedSeconds) {
-        String val = r.hasValidation() ? "  validation " + formatMetric(r, r.validationMetric()) : "";
-        return String.format(Locale.ROOT, "epoch %" + String.valueOf(totalEpochs).length() + "d/%d  %s %s%s  %,.0f %s/s  elapsed %s",
-                r.epoch(), totalEpochs, r.metricName(), formatMetric(r, r.metric()), val, r.tokensPerSecond(), unit(r),
-                formatSeconds(elapsedSeconds));
-    }
-
-    /** The closing line of a run: final metric, mean throughput and wall time. */
-    public static String doneLine(TrainingResult result) {
-        EpochResult last = result.last();
-        return String.format(Locale.ROOT, "done: %s %s, %,.0f %s/s, wall time %s", last.metricName(), formatMetric(last, last.metric()),
-                result.tokensPerSecond(), unit(last), formatSeconds(result.wallSeconds()));
-    }
-
-    /** Perplexity with 3 decimals as before; a loss with 4 significant digits, since MSE values can be small. */
-    private static String formatMetric(EpochResult r, double value) {
-        return r.crossEntropy() ? String.format(Locale.ROOT, "%.3f", value) : String.format(Locale.ROOT, "%.4g", value);
-    }
-
-    private static String unit(EpochResult r) {
-        return r.crossEntropy() ? "tokens" : "steps";
-    }
-
-    static String formatSeconds(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : String.format(Locale.ROOT, "%.1fs", seconds);
     }
 
     /** Settings of a {@link Trainer}; defaults follow d2l: SGD from the configuration, clipping to norm 1. */

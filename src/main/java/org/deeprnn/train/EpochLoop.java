@@ -1,0 +1,149 @@
+package org.deeprnn.train;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The loop over epochs and minibatches that every trainer of the project shares (section
+ * "Training"): the {@link Trainer} for DL4J networks and graphs, and the SameDiff model of the
+ * notebook section "Exercise 1: a deep RNN from single layers, with SameDiff". A model supplies
+ * one training step per minibatch and its validation loss; the loop adds up the loss per
+ * predicted token, keeps the largest gradient norm, calls the listeners and prints the progress
+ * lines, so that every trainer reports the same {@link EpochResult}s in the same words.
+ */
+public final class EpochLoop {
+    private final int epochs;
+    private final int printEvery;
+    private final PrintStream progress;
+    private final List<EpochListener> listeners;
+
+    /** What a model does with one minibatch: the loss summed over its predicted tokens and the gradient norm before clipping. */
+    public record Step(double lossSum, double gradientNorm) {
+    }
+
+    /** The model side of the loop. */
+    public interface Model {
+        /** Called before the first and after the last minibatch of every epoch (forget any carried state). */
+        default void resetState() {
+        }
+
+        /** Trains on one minibatch. */
+        Step step(DataSet batch);
+
+        /** Called after the last minibatch of an epoch, before validation. */
+        default void endEpoch() {
+        }
+
+        /** Mean loss per predicted token on every batch of {@code validation}. */
+        double meanLoss(DataSetIterator validation);
+
+        /** True when the loss is a cross-entropy, so that progress lines show a perplexity. */
+        boolean crossEntropy();
+    }
+
+    /**
+     * @param printEvery a progress line every this many epochs (and after the first and the last);
+     *                   0 or less for about ten lines per run
+     * @param progress   where the lines go; null for silence
+     */
+    public EpochLoop(int epochs, int printEvery, PrintStream progress, List<EpochListener> listeners) {
+        if (epochs <= 0) {
+            throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
+        }
+        this.epochs = epochs;
+        this.printEvery = printEvery > 0 ? printEvery : Math.max(1, epochs / 10);
+        this.progress = progress;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    /** Trains {@code model} on {@code train}, measuring {@code validation} (may be null) after every epoch. */
+    public TrainingResult run(Model model, DataSetIterator train, DataSetIterator validation) {
+        Objects.requireNonNull(train, "train iterator");
+        List<EpochResult> history = new ArrayList<>();
+        long wallStart = System.nanoTime();
+        for (int e = 1; e <= epochs; e++) {
+            EpochResult result = epoch(model, train, e, validation);
+            history.add(result);
+            for (EpochListener l : listeners) {
+                l.onEpoch(result, epochs);
+            }
+            if (progress != null && (e % printEvery == 0 || e == 1 || e == epochs)) {
+                progress.println(progressLine(result, (System.nanoTime() - wallStart) / 1e9));
+            }
+        }
+        TrainingResult result = new TrainingResult(history, (System.nanoTime() - wallStart) / 1e9);
+        if (progress != null) {
+            progress.println(doneLine(result));
+        }
+        return result;
+    }
+
+    private EpochResult epoch(Model model, DataSetIterator train, int epoch, DataSetIterator validation) {
+        train.reset();
+        model.resetState();
+        double lossSum = 0;
+        long tokens = 0;
+        double maxNorm = 0;
+        long start = System.nanoTime();
+        while (train.hasNext()) {
+            DataSet batch = train.next();
+            Step step = model.step(batch);
+            lossSum += step.lossSum();
+            tokens += tokenCount(batch);
+            maxNorm = Math.max(maxNorm, step.gradientNorm());
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (tokens == 0) {
+            throw new IllegalStateException("The training iterator produced no minibatch in epoch " + epoch
+                    + ": the corpus is too short for its batch size and number of steps");
+        }
+        model.endEpoch();
+        model.resetState();
+        double valLoss = validation == null ? Double.NaN : model.meanLoss(validation);
+        return new EpochResult(epoch, lossSum / tokens, valLoss, tokens, seconds, maxNorm, model.crossEntropy());
+    }
+
+    /** Predicted tokens (time steps of all sequences, or the unmasked ones) in a minibatch. */
+    public static long tokenCount(DataSet batch) {
+        INDArray mask = batch.getLabelsMaskArray();
+        if (mask != null) {
+            return mask.sumNumber().longValue();
+        }
+        INDArray labels = batch.getLabels();
+        return labels.rank() == 3 ? labels.size(0) * labels.size(2) : labels.size(0);
+    }
+
+    private String progressLine(EpochResult r, double elapsedSeconds) {
+        String val = r.hasValidation() ? "  validation " + formatMetric(r, r.validationMetric()) : "";
+        return String.format(Locale.ROOT, "epoch %" + String.valueOf(epochs).length() + "d/%d  %s %s%s  %,.0f %s/s  elapsed %s",
+                r.epoch(), epochs, r.metricName(), formatMetric(r, r.metric()), val, r.tokensPerSecond(), unit(r),
+                formatSeconds(elapsedSeconds));
+    }
+
+    private static String doneLine(TrainingResult result) {
+        EpochResult last = result.last();
+        return String.format(Locale.ROOT, "done: %s %s, %,.0f %s/s, wall time %s", last.metricName(), formatMetric(last, last.metric()),
+                result.tokensPerSecond(), unit(last), formatSeconds(result.wallSeconds()));
+    }
+
+    /** Perplexity with 3 decimals; a loss with 4 significant digits, since MSE values can be small. */
+    private static String formatMetric(EpochResult r, double value) {
+        return r.crossEntropy() ? String.format(Locale.ROOT, "%.3f", value) : String.format(Locale.ROOT, "%.4g", value);
+    }
+
+    private static String unit(EpochResult r) {
+        return r.crossEntropy() ? "tokens" : "steps";
+    }
+
+    static String formatSeconds(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : String.format(Locale.ROOT, "%.1fs", seconds);
+    }
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Training-speed benchmark (org.deeprnn.backend.TrainingBenchmark): ms per iteration, tokens/s,
+# Training-speed benchmark (org.deeprnn.bench.TrainingBenchmark): ms per iteration, tokens/s,
 # matrix-product GFLOP/s and the fraction of the floor, for SimpleRnn and LSTM with 1-3 layers.
 #   bash tools/benchmark.sh             full run (5 warm-up + 20 timed iterations per model and path)
 #   bash tools/benchmark.sh --quick     smoke run, under a minute
@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mkdir -p target/benchmark
-mvn -q -B ${MVN_ARGS:-} compile
+mvn -q -B ${MVN_ARGS:-} test-compile
 mvn -q -B ${MVN_ARGS:-} dependency:build-classpath -Dmdep.outputFile=target/benchmark/classpath.txt > /dev/null
 
 # Threading, fixed before ND4J loads (see environment.md, "Threads"): libnd4j's own loops and OpenMP
@@ -17,5 +17,5 @@ mvn -q -B ${MVN_ARGS:-} dependency:build-classpath -Dmdep.outputFile=target/benc
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 
 exec java -Xmx4g -Djava.awt.headless=true \
-  -cp "target/classes:$(cat target/benchmark/classpath.txt)" \
-  org.deeprnn.backend.TrainingBenchmark "$@"
+  -cp "target/classes:target/test-classes:$(cat target/benchmark/classpath.txt)" \
+  org.deeprnn.bench.TrainingBenchmark "$@"

@@ -1,7 +1,7 @@
 package org.deeprnn.analysis;
 
+import org.deeprnn.series.RegimeSeries;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeprnn.data.RegimeSeries;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;

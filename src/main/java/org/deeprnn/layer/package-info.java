@@ -1,5 +1,5 @@
 /**
- * The GRU layer that DL4J 1.0.0-M2.1 lacks, for the experiments notebook's section "Deep GRU":
+ * The GRU layer that DL4J 1.0.0-M2.1 lacks, for the deep GRUs of notebooks 5 and 6:
  * {@link org.deeprnn.layer.GRU} (configuration, stacked like DL4J's {@code LSTM} and
  * {@code SimpleRnn}), {@link org.deeprnn.layer.GRULayer} (forward pass and backpropagation through
  * time, hidden state for {@code rnnTimeStep} and truncated BPTT) and

@@ -1,5 +1,7 @@
 package org.deeprnn.model;
 
+import org.deeprnn.layer.GRU;
+
 /** The recurrent cell stacked in every hidden layer (section "Deep RNN architecture"). */
 public enum CellType {
     /** DL4J {@code SimpleRnn}: H_t = tanh(X_t W_xh + H_{t-1} W_hh + b_h), equation (1) of the chapter. */

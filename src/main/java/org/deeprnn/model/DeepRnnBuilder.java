@@ -1,6 +1,9 @@
 package org.deeprnn.model;
 
+import org.deeprnn.layer.GRU;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -13,7 +16,6 @@ import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInitXavier;
-import org.deeprnn.layer.GRU;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -152,6 +154,20 @@ public final class DeepRnnBuilder {
         }
         list.layer(outputLayer());
         return list.build();
+    }
+
+    /** The network of {@link #build()}, created and initialised (its parameters drawn from the seed), ready to train. */
+    public MultiLayerNetwork network() {
+        MultiLayerNetwork net = new MultiLayerNetwork(build());
+        net.init();
+        return net;
+    }
+
+    /** The graph of {@link #buildGraph(boolean)}, created and initialised, ready to train. */
+    public ComputationGraph graph(boolean residual) {
+        ComputationGraph graph = new ComputationGraph(buildGraph(residual));
+        graph.init();
+        return graph;
     }
 
     /**

@@ -1,8 +1,8 @@
 package org.deeprnn.model;
 
+import org.deeprnn.io.AtomicFiles;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.deeprnn.data.AtomicFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,13 +1,12 @@
 package org.deeprnn.scratch;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeprnn.data.SequenceIterator;
-import org.deeprnn.scratch.ScratchDeepRnn.LayerWeights;
+import org.deeprnn.text.SequenceIterator;
 import org.deeprnn.train.EpochListener;
 import org.deeprnn.train.EpochLoop;
 import org.deeprnn.train.GlobalNormClipping;
-import org.deeprnn.train.Trainer;
 import org.deeprnn.train.TrainingResult;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeprnn.scratch.ScratchDeepRnn.LayerWeights;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,5 +1,8 @@
 package org.deeprnn.train;
 
+import org.deeprnn.engine.BatchGradient;
+import org.deeprnn.engine.Dl4jBatchGradient;
+import org.deeprnn.engine.FusedRnnGradient;
 import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -94,6 +97,9 @@ abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetw
     static final class Layered extends TrainedNetwork {
         private final MultiLayerNetwork net;
         private BatchGradient engine;
+        private BatchGradient maskEngine;
+        private boolean carry;
+        private int numSteps;
         private Updater updater;
 
         Layered(MultiLayerNetwork net) {
@@ -145,23 +151,55 @@ abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetw
                 return engineFactory.get().getClass().getSimpleName();
             }
             String reason = FusedRnnGradient.unsupportedReason(net);
-            return reason == null ? "FusedRnnGradient" : "Dl4jBatchGradient (no fused path: " + reason + ")";
+            return reason == null ? "FusedRnnGradient (" + FusedRnnGradient.defaultProducts() + "; masked batches: Dl4jBatchGradient)"
+                    : "Dl4jBatchGradient (no fused path: " + reason + ")";
         }
 
+        /**
+         * The engine of {@link BatchGradient}'s contract: the given one, else the fused engine where it
+         * handles the network and DL4J's otherwise; refused when the state is carried and the engine's
+         * gradient would not be that of the loss.
+         */
         @Override
         void prepare(Supplier<BatchGradient> engineFactory, boolean carryState, int numSteps) {
+            String fusedReason = FusedRnnGradient.unsupportedReason(net);
             if (engineFactory != null) {
                 engine = engineFactory.get();
             } else {
-                engine = FusedRnnGradient.supports(net) ? new FusedRnnGradient() : new Dl4jBatchGradient();
+                engine = fusedReason == null ? new FusedRnnGradient() : new Dl4jBatchGradient();
             }
+            if (carryState) {
+                String problem = engine.carriedStateProblem(net);
+                if (problem != null) {
+                    throw new IllegalArgumentException("The trainer will not carry the hidden state across batches with "
+                            + engine.getClass().getSimpleName() + ": " + problem + ". Train on RandomSampling or WindowSampling, "
+                            + "whose batches start from zero, or use a network the fused engine handles"
+                            + (fusedReason == null ? "" : " (this one is not: " + fusedReason + ")"));
+                }
+            }
+            this.carry = carryState;
+            this.numSteps = numSteps;
             engine.prepare(net, carryState, numSteps);
             updater = net.getUpdater();
         }
 
+        /** A masked batch goes to DL4J's engine when the chosen one cannot read masks (every batch starts from zero then). */
         @Override
         double compute(DataSet batch) {
-            return engine.compute(net, batch);
+            boolean masked = batch.getFeaturesMaskArray() != null || batch.getLabelsMaskArray() != null;
+            if (!masked || engine.handlesMasks()) {
+                return engine.compute(net, batch);
+            }
+            if (carry) {
+                throw new IllegalArgumentException("This batch has masks, which " + engine.getClass().getSimpleName()
+                        + " cannot read, and the state is carried across batches, which DL4J's engine would not differentiate "
+                        + "exactly: train masked data on an iterator whose batches start from zero");
+            }
+            if (maskEngine == null) {
+                maskEngine = new Dl4jBatchGradient();
+                maskEngine.prepare(net, false, numSteps);
+            }
+            return maskEngine.compute(net, batch);
         }
 
         @Override
@@ -181,6 +219,10 @@ abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetw
 
         @Override
         void finish() {
+            if (maskEngine != null) {
+                maskEngine.finish(net);
+                maskEngine = null;
+            }
             engine.finish(net);
         }
 

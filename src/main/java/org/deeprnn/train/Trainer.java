@@ -1,12 +1,13 @@
 package org.deeprnn.train;
 
+import org.deeprnn.engine.BatchGradient;
+import org.deeprnn.text.SequenceIterator;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeprnn.data.SequenceIterator;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -64,6 +65,50 @@ public final class Trainer {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** d2l's settings for {@code epochs} epochs: learning rate 2 per predicted token, clipping to global norm 1. */
+    public static Builder d2l(int epochs) {
+        return builder().epochs(epochs).learningRate(2).clipGlobalNorm(1);
+    }
+
+    /**
+     * This trainer's step, one minibatch at a time, for code that drives training itself (the speed
+     * benchmark interleaves several networks batch by batch): the same gradient engine, loss scale,
+     * clipping and update as {@link #fit}, every batch starting from a zero state. Close it when done.
+     */
+    public Steps stepwise(MultiLayerNetwork net) {
+        Objects.requireNonNull(net, "net");
+        TrainedNetwork trained = TrainedNetwork.of(net);
+        if (learningRate != null) {
+            trained.setLearningRate(learningRate);
+        }
+        trained.prepare(engineFactory, false, 0);
+        return new Steps(trained);
+    }
+
+    /** Training steps on one network, from {@link #stepwise}. */
+    public final class Steps implements AutoCloseable {
+        private final TrainedNetwork net;
+
+        private Steps(TrainedNetwork net) {
+            this.net = net;
+        }
+
+        /** Trains on one batch; returns its loss summed over the predicted tokens. */
+        public double step(DataSet batch) {
+            return Trainer.this.step(net, batch).lossSum();
+        }
+
+        /** What computes the gradients, as in {@link Trainer#describe(MultiLayerNetwork)}. */
+        public String gradientPath() {
+            return net.gradientPath(engineFactory);
+        }
+
+        @Override
+        public void close() {
+            net.finish();
+        }
     }
 
     /** Trains on {@code train} for the configured number of epochs. */

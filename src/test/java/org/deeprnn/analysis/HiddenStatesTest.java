@@ -1,8 +1,8 @@
 package org.deeprnn.analysis;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeprnn.model.DeepRnnBuilder;
 import org.deeprnn.model.OutputMode;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -14,9 +14,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class HiddenStatesTest {
     static MultiLayerNetwork network(int layers) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new DeepRnnBuilder().layers(layers).hiddenUnits(5).inputSize(1).outputSize(1)
-                .output(OutputMode.IDENTITY_MSE).dataType(DataType.DOUBLE).seed(3).build());
-        net.init();
+        MultiLayerNetwork net = new DeepRnnBuilder().layers(layers).hiddenUnits(5).inputSize(1).outputSize(1)
+                .output(OutputMode.IDENTITY_MSE).dataType(DataType.DOUBLE).seed(3).network();
         return net;
     }
 

@@ -1,11 +1,11 @@
 package org.deeprnn.analysis;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeprnn.data.RegimeParameters;
-import org.deeprnn.data.RegimeSeries;
-import org.deeprnn.data.RegimeSeries.Split;
 import org.deeprnn.model.DeepRnnBuilder;
 import org.deeprnn.model.OutputMode;
+import org.deeprnn.series.RegimeParameters;
+import org.deeprnn.series.RegimeSeries;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeprnn.series.RegimeSeries.Split;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -56,9 +56,8 @@ class ProbeTableTest {
         assertEquals(1.0, table.r2("slow level itself", "slow"), 1e-5, "up to the ridge penalty's shrinkage");
         assertEquals(1.0, table.strongestUnit("slow level itself", "slow").correlation(), 1e-9);
 
-        MultiLayerNetwork net = new MultiLayerNetwork(new DeepRnnBuilder().layers(2).hiddenUnits(4).inputSize(1).outputSize(1)
-                .output(OutputMode.IDENTITY_MSE).seed(1).build());
-        net.init();
+        MultiLayerNetwork net = new DeepRnnBuilder().layers(2).hiddenUnits(4).inputSize(1).outputSize(1)
+                .output(OutputMode.IDENTITY_MSE).seed(1).network();
         table.addLayers("untrained", net, features(train), features(test), WARMUP);
         assertEquals(List.of("slow level itself", "untrained, layer 1", "untrained, layer 2"), table.rows());
         String text = table.toString();

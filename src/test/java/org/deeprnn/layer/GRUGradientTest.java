@@ -1,5 +1,6 @@
 package org.deeprnn.layer;
 
+import org.deeprnn.engine.Dl4jBatchGradient;
 import org.deeprnn.train.CrossEntropy;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.RNNFormat;
@@ -7,7 +8,6 @@ import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.deeprnn.train.Dl4jBatchGradient;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,5 +1,6 @@
 package org.deeprnn.model;
 
+import org.deeprnn.layer.GRU;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
@@ -8,7 +9,6 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeprnn.layer.GRU;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -54,8 +54,7 @@ class DeepRnnBuilderTest {
     }
 
     private static MultiLayerNetwork network(CellType cell, int layers) {
-        MultiLayerNetwork net = new MultiLayerNetwork(builder(cell, layers).build());
-        net.init();
+        MultiLayerNetwork net = builder(cell, layers).network();
         return net;
     }
 

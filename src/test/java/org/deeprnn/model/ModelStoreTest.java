@@ -18,8 +18,7 @@ class ModelStoreTest {
     Path dir;
 
     static MultiLayerNetwork network() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new DeepRnnBuilder().layers(2).hiddenUnits(6).vocabSize(5).seed(3).build());
-        net.init();
+        MultiLayerNetwork net = new DeepRnnBuilder().layers(2).hiddenUnits(6).vocabSize(5).seed(3).network();
         return net;
     }
 

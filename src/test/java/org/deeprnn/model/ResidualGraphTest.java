@@ -1,5 +1,7 @@
 package org.deeprnn.model;
 
+import org.deeprnn.layer.GRU;
+import org.deeprnn.layer.RnnEquations;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -8,7 +10,6 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeprnn.layer.RnnEquations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -37,8 +38,7 @@ class ResidualGraphTest {
     }
 
     static ComputationGraph graph(CellType cell, boolean residual) {
-        ComputationGraph graph = new ComputationGraph(builder(cell).buildGraph(residual));
-        graph.init();
+        ComputationGraph graph = builder(cell).graph(residual);
         return graph;
     }
 
@@ -119,8 +119,7 @@ class ResidualGraphTest {
         assertTrue(plain.getVertices().values().stream().allMatch(v -> v instanceof LayerVertex), "no additions in the plain graph");
         assertEquals(java.util.List.of(DeepRnnBuilder.recurrentVertex(LAYERS)), plain.getVertexInputs().get(DeepRnnBuilder.GRAPH_OUTPUT));
 
-        MultiLayerNetwork stack = new MultiLayerNetwork(builder(cell).build());
-        stack.init();
+        MultiLayerNetwork stack = builder(cell).network();
         long expected = builder(cell).parameterCount().total();
         assertEquals(expected, stack.numParams());
         assertEquals(expected, graph(cell, true).numParams(), "additions hold no parameters");

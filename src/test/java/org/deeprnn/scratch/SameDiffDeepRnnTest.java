@@ -1,18 +1,18 @@
 package org.deeprnn.scratch;
 
-import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeprnn.data.Corpus;
-import org.deeprnn.data.RandomSampling;
-import org.deeprnn.data.SequentialPartitioning;
-import org.deeprnn.data.TextPreprocessor;
-import org.deeprnn.data.WindowSampling;
+import org.deeprnn.engine.Dl4jBatchGradient;
 import org.deeprnn.model.CellType;
 import org.deeprnn.model.DeepRnnBuilder;
-import org.deeprnn.train.Dl4jBatchGradient;
+import org.deeprnn.text.Corpus;
+import org.deeprnn.text.RandomSampling;
+import org.deeprnn.text.SequentialPartitioning;
+import org.deeprnn.text.TextPreprocessor;
+import org.deeprnn.text.WindowSampling;
 import org.deeprnn.train.EpochResult;
 import org.deeprnn.train.Trainer;
 import org.deeprnn.train.TrainingResult;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,9 +43,8 @@ class SameDiffDeepRnnTest {
     private static final int VOCAB = CORPUS.vocab().size();
 
     private static MultiLayerNetwork simpleRnn(int layers, int hidden, long seed) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new DeepRnnBuilder().cell(CellType.SIMPLE_RNN).layers(layers)
-                .hiddenUnits(hidden).vocabSize(VOCAB).dataType(DataType.DOUBLE).seed(seed).build());
-        net.init();
+        MultiLayerNetwork net = new DeepRnnBuilder().cell(CellType.SIMPLE_RNN).layers(layers)
+                .hiddenUnits(hidden).vocabSize(VOCAB).dataType(DataType.DOUBLE).seed(seed).network();
         // DL4J starts biases at zero; random ones make the comparisons cover b_h and b_q too.
         Random rng = new Random(seed + 1);
         for (int i = 0; i < net.getnLayers(); i++) {
@@ -244,9 +243,8 @@ class SameDiffDeepRnnTest {
                 .getMessage();
         assertTrue(m.contains("sequential partitioning"), m);
 
-        MultiLayerNetwork lstm = new MultiLayerNetwork(new DeepRnnBuilder().cell(CellType.LSTM).layers(2).hiddenUnits(4)
-                .vocabSize(VOCAB).build());
-        lstm.init();
+        MultiLayerNetwork lstm = new DeepRnnBuilder().cell(CellType.LSTM).layers(2).hiddenUnits(4)
+                .vocabSize(VOCAB).network();
         m = assertThrows(IllegalArgumentException.class, () -> SameDiffDeepRnn.fromNetwork(lstm)).getMessage();
         assertTrue(m.contains("SimpleRnn"), m);
 

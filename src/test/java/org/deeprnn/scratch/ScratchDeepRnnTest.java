@@ -52,10 +52,9 @@ class ScratchDeepRnnTest {
     }
 
     private static MultiLayerNetwork simpleRnn(int layers, DataType type) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new DeepRnnBuilder()
+        MultiLayerNetwork net = new DeepRnnBuilder()
                 .cell(CellType.SIMPLE_RNN).layers(layers).hiddenUnits(HIDDEN).vocabSize(VOCAB)
-                .dataType(type).seed(7 + layers).build());
-        net.init();
+                .dataType(type).seed(7 + layers).network();
         // DL4J starts the biases at zero; random biases make the comparison cover the b_h and b_q terms too.
         Random rng = new Random(100 + layers);
         for (int i = 0; i < net.getnLayers(); i++) {
@@ -172,9 +171,8 @@ class ScratchDeepRnnTest {
 
     @Test
     void rejectsNetworksThatAreNotASimpleRnnStack() {
-        MultiLayerNetwork lstm = new MultiLayerNetwork(new DeepRnnBuilder()
-                .cell(CellType.LSTM).layers(2).hiddenUnits(HIDDEN).vocabSize(VOCAB).build());
-        lstm.init();
+        MultiLayerNetwork lstm = new DeepRnnBuilder()
+                .cell(CellType.LSTM).layers(2).hiddenUnits(HIDDEN).vocabSize(VOCAB).network();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScratchDeepRnn.fromNetwork(lstm));
         assertTrue(e.getMessage().contains("LSTM") && e.getMessage().contains("SimpleRnn"), e.getMessage());
 

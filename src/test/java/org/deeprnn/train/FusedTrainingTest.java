@@ -1,5 +1,12 @@
 package org.deeprnn.train;
 
+import org.deeprnn.engine.BatchGradient;
+import org.deeprnn.engine.Dl4jBatchGradient;
+import org.deeprnn.engine.FusedRnnGradient;
+import org.deeprnn.layer.GRU;
+import org.deeprnn.model.CellType;
+import org.deeprnn.model.DeepRnnBuilder;
+import org.deeprnn.text.SequenceIterator;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
@@ -7,10 +14,6 @@ import org.deeplearning4j.nn.conf.layers.GravesLSTM;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeprnn.data.SequenceIterator;
-import org.deeprnn.layer.GRU;
-import org.deeprnn.model.CellType;
-import org.deeprnn.model.DeepRnnBuilder;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -71,9 +74,8 @@ class FusedTrainingTest {
     }
 
     static MultiLayerNetwork network(CellType cell, int layers) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new DeepRnnBuilder().cell(cell).layers(layers).hiddenUnits(16)
-                .vocabSize(6).seed(2024).updater(new Sgd(1.0)).build());
-        net.init();
+        MultiLayerNetwork net = new DeepRnnBuilder().cell(cell).layers(layers).hiddenUnits(16)
+                .vocabSize(6).seed(2024).updater(new Sgd(1.0)).network();
         return net;
     }
 

@@ -1,10 +1,13 @@
 package org.deeprnn.train;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeprnn.data.RandomSampling;
-import org.deeprnn.data.SequentialPartitioning;
+import org.deeprnn.engine.Dl4jBatchGradient;
+import org.deeprnn.engine.FusedRnnGradient;
+import org.deeprnn.generate.TextGenerator;
 import org.deeprnn.model.CellType;
 import org.deeprnn.scratch.ScratchDeepRnn;
+import org.deeprnn.text.RandomSampling;
+import org.deeprnn.text.SequentialPartitioning;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -12,8 +15,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-import static org.deeprnn.train.TrainerTest.CORPUS;
-import static org.deeprnn.train.TrainerTest.PHRASE;
+import static org.deeprnn.train.TrainingFixtures.CORPUS;
+import static org.deeprnn.train.TrainingFixtures.PHRASE;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -25,7 +28,7 @@ class GruTrainingTest {
 
     @Test
     void sequentialPartitioningTrainsATwoLayerGruThatReproducesTheText() {
-        MultiLayerNetwork net = TrainerTest.network(CellType.GRU, DataType.FLOAT);
+        MultiLayerNetwork net = TrainingFixtures.network(CellType.GRU, DataType.FLOAT);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         TrainingResult result = Trainer.builder().epochs(25).learningRate(2.0).printEvery(5)
                 .progress(new PrintStream(log, true, StandardCharsets.UTF_8)).build()
@@ -46,7 +49,7 @@ class GruTrainingTest {
 
     @Test
     void randomSamplingLowersThePerplexity() {
-        MultiLayerNetwork net = TrainerTest.network(CellType.GRU, DataType.FLOAT);
+        MultiLayerNetwork net = TrainingFixtures.network(CellType.GRU, DataType.FLOAT);
         TrainingResult result = Trainer.builder().epochs(8).learningRate(2.0).progress(null).build()
                 .fit(net, new RandomSampling(CORPUS, 4, 10, 7));
         double first = result.epochs().get(0).perplexity();
@@ -58,9 +61,9 @@ class GruTrainingTest {
     @Test
     void dl4jPathGivesTheSameRun() {
         TrainingResult fused = Trainer.builder().epochs(3).learningRate(2.0).progress(null).build()
-                .fit(TrainerTest.network(CellType.GRU, DataType.FLOAT), new SequentialPartitioning(CORPUS, 4, 10, 5));
+                .fit(TrainingFixtures.network(CellType.GRU, DataType.FLOAT), new SequentialPartitioning(CORPUS, 4, 10, 5));
         TrainingResult dl4j = Trainer.builder().epochs(3).learningRate(2.0).progress(null).batchGradient(Dl4jBatchGradient::new).build()
-                .fit(TrainerTest.network(CellType.GRU, DataType.FLOAT), new SequentialPartitioning(CORPUS, 4, 10, 5));
+                .fit(TrainingFixtures.network(CellType.GRU, DataType.FLOAT), new SequentialPartitioning(CORPUS, 4, 10, 5));
         for (int e = 0; e < 3; e++) {
             double a = fused.epochs().get(e).perplexity(), b = dl4j.epochs().get(e).perplexity();
             assertEquals(b, a, 1e-4 * b, "epoch " + (e + 1));
@@ -69,7 +72,7 @@ class GruTrainingTest {
 
     @Test
     void fusedPathCoversTheGruAndTheScratchModelSaysItDoesNot() {
-        MultiLayerNetwork net = TrainerTest.network(CellType.GRU, DataType.FLOAT);
+        MultiLayerNetwork net = TrainingFixtures.network(CellType.GRU, DataType.FLOAT);
         assertNull(FusedRnnGradient.unsupportedReason(net));
         IllegalArgumentException scratch = assertThrows(IllegalArgumentException.class, () -> ScratchDeepRnn.fromNetwork(net));
         assertTrue(scratch.getMessage().contains("GRU") && scratch.getMessage().contains("only mirrors SimpleRnn"), scratch.getMessage());

@@ -1,10 +1,10 @@
 package org.deeprnn.train;
 
-import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeprnn.model.CellType;
 import org.deeprnn.model.DeepRnnBuilder;
 import org.deeprnn.model.OutputMode;
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,9 +26,8 @@ class LossScalingTest {
     static final int BATCH = 3, VOCAB = 5, STEPS = 7;
 
     static MultiLayerNetwork network() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new DeepRnnBuilder().cell(CellType.LSTM).layers(2).hiddenUnits(4)
-                .vocabSize(VOCAB).seed(7).updater(new Sgd(0.5)).dataType(DataType.DOUBLE).build());
-        net.init();
+        MultiLayerNetwork net = new DeepRnnBuilder().cell(CellType.LSTM).layers(2).hiddenUnits(4)
+                .vocabSize(VOCAB).seed(7).updater(new Sgd(0.5)).dataType(DataType.DOUBLE).network();
         return net;
     }
 
@@ -101,10 +100,9 @@ class LossScalingTest {
     static final int OUTPUTS = 2;
 
     static MultiLayerNetwork regression() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new DeepRnnBuilder().cell(CellType.LSTM).layers(2).hiddenUnits(4)
+        MultiLayerNetwork net = new DeepRnnBuilder().cell(CellType.LSTM).layers(2).hiddenUnits(4)
                 .inputSize(3).outputSize(OUTPUTS).output(OutputMode.IDENTITY_MSE).seed(7).updater(new Sgd(0.5))
-                .dataType(DataType.DOUBLE).build());
-        net.init();
+                .dataType(DataType.DOUBLE).network();
         return net;
     }
 

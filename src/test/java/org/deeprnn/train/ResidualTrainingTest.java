@@ -1,5 +1,13 @@
 package org.deeprnn.train;
 
+import org.deeprnn.engine.Dl4jBatchGradient;
+import org.deeprnn.engine.FusedRnnGradient;
+import org.deeprnn.model.CellType;
+import org.deeprnn.model.DeepRnnBuilder;
+import org.deeprnn.model.OutputMode;
+import org.deeprnn.text.RandomSampling;
+import org.deeprnn.text.SequentialPartitioning;
+import org.deeprnn.text.WindowSampling;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
@@ -8,12 +16,6 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeprnn.data.RandomSampling;
-import org.deeprnn.data.SequentialPartitioning;
-import org.deeprnn.data.WindowSampling;
-import org.deeprnn.model.CellType;
-import org.deeprnn.model.DeepRnnBuilder;
-import org.deeprnn.model.OutputMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -47,7 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * gradient is that of its loss, and what a graph cannot do is refused with the reason.
  */
 class ResidualTrainingTest {
-    static final int VOCAB = TrainerTest.CORPUS.vocab().size();
+    static final int VOCAB = TrainingFixtures.CORPUS.vocab().size();
 
     static DeepRnnBuilder builder(CellType cell, int layers, int hidden, IUpdater updater) {
         return new DeepRnnBuilder().cell(cell).layers(layers).hiddenUnits(hidden).vocabSize(VOCAB).seed(5)
@@ -55,8 +57,7 @@ class ResidualTrainingTest {
     }
 
     static ComputationGraph graph(DeepRnnBuilder b, boolean residual) {
-        ComputationGraph graph = new ComputationGraph(b.buildGraph(residual));
-        graph.init();
+        ComputationGraph graph = b.graph(residual);
         return graph;
     }
 
@@ -71,7 +72,7 @@ class ResidualTrainingTest {
     }
 
     static WindowSampling.Split windows() {
-        return WindowSampling.split(TrainerTest.CORPUS.tokens(), VOCAB, 16, 8, 120, 40, 3, DataType.DOUBLE);
+        return WindowSampling.split(TrainingFixtures.CORPUS.tokens(), VOCAB, 16, 8, 120, 40, 3, DataType.DOUBLE);
     }
 
     @ParameterizedTest(name = "{0} with {1}")
@@ -80,8 +81,7 @@ class ResidualTrainingTest {
         IUpdater updater = updaterName.equals("adam") ? new Adam(0.01) : new Sgd(1.0);
         int layers = 3;
         DeepRnnBuilder b = builder(cell, layers, 8, updater);
-        MultiLayerNetwork stack = new MultiLayerNetwork(b.build());
-        stack.init();
+        MultiLayerNetwork stack = b.network();
         ComputationGraph graph = plainCopyOf(stack, b, layers);
         assertEquals(stack.params(), graph.params(), "the copied parameters lie in the same order");
 
@@ -153,16 +153,15 @@ class ResidualTrainingTest {
 
     @Test
     void residualGraphLearnsAndReportsLikeAStack() {
-        ComputationGraph graph = new ComputationGraph(new DeepRnnBuilder().cell(CellType.LSTM).layers(3).hiddenUnits(32)
-                .vocabSize(VOCAB).seed(123).buildGraph(true));
-        graph.init();
+        ComputationGraph graph = new DeepRnnBuilder().cell(CellType.LSTM).layers(3).hiddenUnits(32)
+                .vocabSize(VOCAB).seed(123).graph(true);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         List<Integer> seen = new ArrayList<>();
         List<DataSet> held = new ArrayList<>();
-        new RandomSampling(TrainerTest.CORPUS, 8, 10, 1).forEachRemaining(held::add);
+        new RandomSampling(TrainingFixtures.CORPUS, 8, 10, 1).forEachRemaining(held::add);
         TrainingResult result = Trainer.builder().epochs(30).learningRate(2.0).printEvery(10)
                 .progress(new PrintStream(log, true, StandardCharsets.UTF_8)).listener((e, total) -> seen.add(e.epoch())).build()
-                .fit(graph, new RandomSampling(TrainerTest.CORPUS, 8, 10, 9), new ListDataSetIterator<>(held, 8));
+                .fit(graph, new RandomSampling(TrainingFixtures.CORPUS, 8, 10, 9), new ListDataSetIterator<>(held, 8));
         String printed = log.toString(StandardCharsets.UTF_8);
         System.out.print(printed);
         assertTrue(printed.startsWith("training 30 epochs, " + String.format("%,d", graph.numParams()) + " parameters, updater Sgd lr 2.0"), printed);
@@ -191,14 +190,14 @@ class ResidualTrainingTest {
         Trainer trainer = Trainer.builder().epochs(1).progress(null).build();
         INDArray before = graph.params().dup();
         IllegalArgumentException carry = assertThrows(IllegalArgumentException.class,
-                () -> trainer.fit(graph, new SequentialPartitioning(TrainerTest.CORPUS, 4, 10, 3)));
+                () -> trainer.fit(graph, new SequentialPartitioning(TrainingFixtures.CORPUS, 4, 10, 3)));
         assertTrue(carry.getMessage().contains("RandomSampling or WindowSampling") && carry.getMessage().contains("SequentialPartitioning"),
                 carry.getMessage());
         assertEquals(before, graph.params(), "nothing was trained");
 
         ComputationGraph uninitialised = new ComputationGraph(builder(CellType.LSTM, 2, 4, new Sgd(1.0)).buildGraph(true));
         IllegalArgumentException init = assertThrows(IllegalArgumentException.class,
-                () -> trainer.fit(uninitialised, new RandomSampling(TrainerTest.CORPUS, 4, 10, 3)));
+                () -> trainer.fit(uninitialised, new RandomSampling(TrainingFixtures.CORPUS, 4, 10, 3)));
         assertTrue(init.getMessage().contains("init()"), init.getMessage());
 
         ComputationGraphConfiguration twoOutputs = new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")

@@ -1,14 +1,16 @@
 package org.deeprnn.train;
 
-import org.deeplearning4j.nn.conf.GradientNormalization;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeprnn.data.Corpus;
-import org.deeprnn.data.RandomSampling;
-import org.deeprnn.data.SequentialPartitioning;
-import org.deeprnn.data.TextPreprocessor;
+import org.deeprnn.engine.Dl4jBatchGradient;
+import org.deeprnn.generate.TextGenerator;
 import org.deeprnn.model.CellType;
 import org.deeprnn.model.DeepRnnBuilder;
 import org.deeprnn.model.OutputMode;
+import org.deeprnn.text.Corpus;
+import org.deeprnn.text.RandomSampling;
+import org.deeprnn.text.SequentialPartitioning;
+import org.deeprnn.text.TextPreprocessor;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
 import org.junit.jupiter.api.Test;
@@ -26,24 +28,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import static org.deeprnn.train.TrainingFixtures.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 class TrainerTest {
-    static final String PHRASE = "the time machine by h g wells ";
-    static final Corpus CORPUS = Corpus.fromTokens(TextPreprocessor.charTokens(PHRASE.repeat(10)), 0);
-
     static final int EPOCHS = 60;
-
-    static MultiLayerNetwork network(CellType cell, DataType type) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new DeepRnnBuilder().cell(cell).layers(2).hiddenUnits(32)
-                .vocabSize(CORPUS.vocab().size()).seed(123).dataType(type).build());
-        net.init();
-        return net;
-    }
-
-    static Trainer trainer(int epochs, PrintStream out) {
-        return Trainer.builder().epochs(epochs).learningRate(1.0).clipGlobalNorm(1.0).progress(out).build();
-    }
 
     @Test
     void perplexityFallsOnARepetitiveCorpusAndThePredictorReproducesIt() {
@@ -130,9 +119,8 @@ class TrainerTest {
 
     @Test
     void describeSaysWhichClippingRuns() {
-        MultiLayerNetwork perLayer = new MultiLayerNetwork(new DeepRnnBuilder().layers(2).hiddenUnits(4).vocabSize(5)
-                .gradientNormalization(GradientNormalization.ClipL2PerLayer, 0.5).build());
-        perLayer.init();
+        MultiLayerNetwork perLayer = new DeepRnnBuilder().layers(2).hiddenUnits(4).vocabSize(5)
+                .gradientNormalization(GradientNormalization.ClipL2PerLayer, 0.5).network();
         String both = trainer(1, null).describe(perLayer);
         assertTrue(both.contains("global L2 norm over all parameters <= 1.0 (d2l)"), both);
         assertTrue(both.contains("DL4J ClipL2PerLayer 0.5 on layer 0") && both.contains("on layer 2"), both);
@@ -161,9 +149,8 @@ class TrainerTest {
             }
             batches.add(new DataSet(x, y));
         }
-        MultiLayerNetwork net = new MultiLayerNetwork(new DeepRnnBuilder().layers(2).hiddenUnits(16).inputSize(1).outputSize(1)
-                .output(OutputMode.IDENTITY_MSE).updater(new Adam(0.01)).seed(1).build());
-        net.init();
+        MultiLayerNetwork net = new DeepRnnBuilder().layers(2).hiddenUnits(16).inputSize(1).outputSize(1)
+                .output(OutputMode.IDENTITY_MSE).updater(new Adam(0.01)).seed(1).network();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         TrainingResult result = Trainer.builder().epochs(40).printEvery(20).progress(new PrintStream(log, true, StandardCharsets.UTF_8))
                 .build().fit(net, new ListDataSetIterator<>(batches, 8), new ListDataSetIterator<>(batches.subList(0, 1), 8));
@@ -204,8 +191,7 @@ class TrainerTest {
                 .getMessage().contains("epochs"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Trainer.builder().learningRate(-2))
                 .getMessage().contains("learningRate"));
-        MultiLayerNetwork other = new MultiLayerNetwork(new DeepRnnBuilder().layers(1).hiddenUnits(4).vocabSize(7).build());
-        other.init();
+        MultiLayerNetwork other = new DeepRnnBuilder().layers(1).hiddenUnits(4).vocabSize(7).network();
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new TextGenerator(other, CORPUS.vocab()))
                 .getMessage().contains("vocabulary"));
     }

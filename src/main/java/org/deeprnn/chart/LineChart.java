@@ -1,0 +1,365 @@
+package org.deeprnn.chart;
+
+import org.deeprnn.io.AtomicFiles;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import javax.imageio.ImageIO;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A line chart of named series (perplexity or loss against epochs, time per step against depth),
+ * drawn with XChart and returned as an image the notebooks display or as a PNG file (the training
+ * curves of section "Concise implementation" and the measurements of "Parameters and cost per step").
+ * Points can be appended one at a time, so a trainer can extend a live plot once per epoch.
+ *
+ * <p>Only finite values are drawn; on a logarithmic y axis only positive ones. Methods are
+ * synchronized so a training thread may append while a notebook thread renders.
+ */
+public final class LineChart {
+    public static final int DEFAULT_WIDTH = 640;
+    public static final int DEFAULT_HEIGHT = 400;
+
+    /** Series colours, in the order series are added: the well-known "tab10" palette. */
+    public static final List<Color> PALETTE = List.of(
+            new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
+            new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
+            new Color(0xbcbd22), new Color(0x17becf));
+
+    /** Series with at most this many points are drawn with a marker on every point, so a single point shows. */
+    public static final int MARKED_POINTS_LIMIT = 30;
+
+    private static final Color GRID = new Color(0xe5e5e5);
+    private static final Color TEXT = new Color(0x333333);
+
+    private final XYChart chart;
+    private final Map<String, Points> series = new LinkedHashMap<>();
+    private boolean logY;
+
+    /** A chart of {@value #DEFAULT_WIDTH} x {@value #DEFAULT_HEIGHT} pixels. */
+    public LineChart(String title, String xAxisTitle, String yAxisTitle) {
+        this(title, xAxisTitle, yAxisTitle, DEFAULT_WIDTH, DEFAULT_HEIGHT);
+    }
+
+    public LineChart(String title, String xAxisTitle, String yAxisTitle, int width, int height) {
+        if (width < 50 || height < 50) {
+            throw new IllegalArgumentException("A chart needs at least 50 x 50 pixels, got " + width + " x " + height);
+        }
+        chart = new XYChart(width, height);
+        chart.setTitle(title == null ? "" : title);
+        chart.setXAxisTitle(xAxisTitle == null ? "" : xAxisTitle);
+        chart.setYAxisTitle(yAxisTitle == null ? "" : yAxisTitle);
+        style(chart.getStyler(), title != null && !title.isEmpty());
+    }
+
+    private static void style(XYStyler s, boolean titled) {
+        s.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        s.setChartTitleVisible(titled);
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotBackgroundColor(Color.WHITE);
+        s.setPlotBorderVisible(false);
+        s.setPlotGridLinesColor(GRID);
+        s.setPlotGridLinesStroke(new BasicStroke(1f));
+        s.setPlotGridVerticalLinesVisible(false);
+        s.setAxisTicksLineVisible(false);
+        s.setPlotTicksMarksVisible(false);
+        s.setAxisTickMarksColor(GRID);
+        s.setChartFontColor(TEXT);
+        s.setAxisTickLabelsColor(TEXT);
+        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        s.setLegendPosition(Styler.LegendPosition.InsideNE);
+        s.setLegendBorderColor(GRID);
+        s.setLegendBackgroundColor(new Color(255, 255, 255, 220));
+        s.setLegendVisible(false);
+        s.setMarkerSize(6);
+        s.setToolTipsEnabled(false);
+        s.setChartPadding(12);
+        s.setAntiAlias(true);
+    }
+
+    /**
+     * Adds a series of points (x[i], y[i]).
+     *
+     * @throws IllegalArgumentException if the name is taken, the arrays are empty or differ in
+     *                                  length, or a value cannot be drawn
+     */
+    public synchronized LineChart addSeries(String name, double[] x, double[] y) {
+        requireName(name);
+        if (series.containsKey(name)) {
+            throw new IllegalArgumentException("The chart already has a series named '" + name
+                    + "': pick another name, or replace its points with update()");
+        }
+        check(name, x, y);
+        Points p = new Points(PALETTE.get(series.size() % PALETTE.size()));
+        p.set(x, y);
+        series.put(name, p);
+        XYSeries s = chart.addSeries(name, p.x(), p.y());
+        s.setLineColor(p.color);
+        s.setMarkerColor(p.color);
+        s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        s.setMarker(p.size <= MARKED_POINTS_LIMIT ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+        chart.getStyler().setLegendVisible(series.size() > 1);
+        return this;
+    }
+
+    /** Adds a series of y values against epochs 1, 2, ..., y.length. */
+    public synchronized LineChart addSeries(String name, double[] y) {
+        Objects.requireNonNull(y, "y");
+        return addSeries(name, epochs(1, y.length), y);
+    }
+
+    /** Replaces all points of an existing series. */
+    public synchronized LineChart update(String name, double[] x, double[] y) {
+        Points p = existing(name);
+        check(name, x, y);
+        p.set(x, y);
+        sync(name, p);
+        return this;
+    }
+
+    /**
+     * Appends the point (x, y) to a series, creating the series if it does not exist yet: what a
+     * trainer calls after every epoch. Costs one copy of the series' points, not a redraw.
+     */
+    public synchronized LineChart append(String name, double x, double y) {
+        requireName(name);
+        Points p = series.get(name);
+        if (p == null) {
+            return addSeries(name, new double[]{x}, new double[]{y});
+        }
+        checkValue(name, "x", p.size, x);
+        checkValue(name, "y", p.size, y);
+        checkLog(name, p.size, y);
+        p.append(x, y);
+        sync(name, p);
+        return this;
+    }
+
+    /** Appends y at the next epoch: 1 for a new series, one past the last x otherwise. */
+    public synchronized LineChart append(String name, double y) {
+        requireName(name);
+        Points p = series.get(name);
+        return append(name, p == null ? 1 : p.xs[p.size - 1] + 1, y);
+    }
+
+    /**
+     * Draws the y axis on a logarithmic scale (or back on a linear one).
+     *
+     * @throws IllegalArgumentException if a series already holds a value that is not positive
+     */
+    public synchronized LineChart logY(boolean logarithmic) {
+        if (logarithmic) {
+            for (Map.Entry<String, Points> e : series.entrySet()) {
+                Points p = e.getValue();
+                for (int i = 0; i < p.size; i++) {
+                    requirePositive(e.getKey(), i, p.ys[i]);
+                }
+            }
+        }
+        logY = logarithmic;
+        chart.getStyler().setYAxisLogarithmic(logarithmic);
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
+        return this;
+    }
+
+    public synchronized boolean isLogY() {
+        return logY;
+    }
+
+    public synchronized List<String> seriesNames() {
+        return new ArrayList<>(series.keySet());
+    }
+
+    /** The number of points of a series. */
+    public synchronized int size(String name) {
+        return existing(name).size;
+    }
+
+    /** The colour the series is drawn in. */
+    public synchronized Color color(String name) {
+        return existing(name).color;
+    }
+
+    public int width() {
+        return chart.getWidth();
+    }
+
+    public int height() {
+        return chart.getHeight();
+    }
+
+    /**
+     * The chart as an RGB image of {@link #width()} x {@link #height()} pixels; a notebook shows it
+     * when it is the value of a cell.
+     *
+     * @throws IllegalStateException if there is no series yet
+     */
+    public synchronized BufferedImage toImage() {
+        if (series.isEmpty()) {
+            throw new IllegalStateException("The chart '" + chart.getTitle() + "' has no series yet: add one before drawing it");
+        }
+        widenXRangeSlightly();
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /**
+     * XChart puts a tick at data points when the x values are equally spaced (epochs 1..n), and
+     * with hundreds of points the labels then run into each other. Starting the axis a hair before
+     * the first point makes it choose round tick values (0, 100, 200, ...) instead.
+     */
+    private void widenXRangeSlightly() {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (Points p : series.values()) {
+            for (double x : p.x()) {
+                min = Math.min(min, x);
+                max = Math.max(max, x);
+            }
+        }
+        double span = max - min;
+        chart.getStyler().setXAxisMin(span > 0 ? min - 1e-3 * span : null);
+    }
+
+    /**
+     * Writes the chart as a PNG file. The image goes to a temporary file in the same folder first
+     * and replaces {@code file} by a rename, so readers never see a half-written file and a failure
+     * leaves any previous file untouched. Missing parent folders are created.
+     *
+     * @return {@code file}
+     */
+    public Path savePng(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        BufferedImage image = toImage();
+        AtomicFiles.write(file, tmp -> {
+            if (!ImageIO.write(image, "png", tmp.toFile())) {
+                throw new IOException("No PNG writer is available in this Java runtime");
+            }
+        });
+        return file;
+    }
+
+    /** The underlying XChart chart, for styling this class does not offer. Series data must go through this class. */
+    public XYChart xchart() {
+        return chart;
+    }
+
+    private void sync(String name, Points p) {
+        XYSeries s = chart.updateXYSeries(name, p.x(), p.y(), null);
+        s.setMarker(p.size <= MARKED_POINTS_LIMIT ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+    }
+
+    private Points existing(String name) {
+        requireName(name);
+        Points p = series.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("The chart has no series named '" + name + "'; it has " + series.keySet());
+        }
+        return p;
+    }
+
+    private void check(String name, double[] x, double[] y) {
+        Objects.requireNonNull(x, "x of series '" + name + "'");
+        Objects.requireNonNull(y, "y of series '" + name + "'");
+        if (x.length != y.length) {
+            throw new IllegalArgumentException("Series '" + name + "' has " + x.length + " x values but "
+                    + y.length + " y values: they must pair up");
+        }
+        if (x.length == 0) {
+            throw new IllegalArgumentException("Series '" + name + "' is empty: a line needs at least one point");
+        }
+        for (int i = 0; i < x.length; i++) {
+            checkValue(name, "x", i, x[i]);
+            checkValue(name, "y", i, y[i]);
+            checkLog(name, i, y[i]);
+        }
+    }
+
+    private void checkLog(String name, int i, double y) {
+        if (logY) {
+            requirePositive(name, i, y);
+        }
+    }
+
+    private static void checkValue(String name, String axis, int i, double v) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException("Series '" + name + "' has " + axis + "[" + i + "] = " + v
+                    + ": only finite values can be drawn");
+        }
+    }
+
+    private static void requirePositive(String name, int i, double y) {
+        if (!(y > 0)) {
+            throw new IllegalArgumentException("Series '" + name + "' has y[" + i + "] = " + y
+                    + ", which a logarithmic y axis cannot show: only positive values can be drawn");
+        }
+    }
+
+    private static void requireName(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("A series needs a non-blank name, got " + (name == null ? "null" : "'" + name + "'"));
+        }
+    }
+
+    private static double[] epochs(int first, int count) {
+        double[] x = new double[count];
+        for (int i = 0; i < count; i++) {
+            x[i] = first + i;
+        }
+        return x;
+    }
+
+    /** A series' points in growable arrays; XChart always gets trimmed copies. */
+    private static final class Points {
+        final Color color;
+        double[] xs = new double[0];
+        double[] ys = new double[0];
+        int size;
+
+        Points(Color color) {
+            this.color = color;
+        }
+
+        void set(double[] x, double[] y) {
+            xs = x.clone();
+            ys = y.clone();
+            size = x.length;
+        }
+
+        void append(double x, double y) {
+            if (size == xs.length) {
+                int capacity = Math.max(16, size * 2);
+                xs = Arrays.copyOf(xs, capacity);
+                ys = Arrays.copyOf(ys, capacity);
+            }
+            xs[size] = x;
+            ys[size] = y;
+            size++;
+        }
+
+        double[] x() {
+            return Arrays.copyOf(xs, size);
+        }
+
+        double[] y() {
+            return Arrays.copyOf(ys, size);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.deeprnn.io;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * How the project writes every file it makes (downloads, generated series, saved models, charts):
+ * into a temporary file next to the target, then a rename, so that a reader never sees a
+ * half-written file and a failure leaves an older copy as it was.
+ */
+public final class AtomicFiles {
+    private AtomicFiles() {
+    }
+
+    /** Fills a temporary file that will become the target. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(Path temporary) throws IOException;
+    }
+
+    /** Writes {@code target} through {@code content}, creating missing folders; the temporary file never outlives the call. */
+    public static void write(Path target, Content content) throws IOException {
+        Path file = target.toAbsolutePath().normalize();
+        Files.createDirectories(file.getParent());
+        Path temporary = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp");
+        try {
+            content.writeTo(temporary);
+            move(temporary, file);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** Renames {@code from} to {@code to}, replacing a file there; atomic where the file system allows it. */
+    public static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

@@ -1,0 +1,357 @@
+package org.deeprnn.engine;
+
+import org.deeprnn.layer.GRU;
+import org.deeprnn.model.CellType;
+import org.deeprnn.model.DeepRnnBuilder;
+import org.deeprnn.model.OutputMode;
+import org.deeprnn.train.CrossEntropy;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * FusedRnnGradient computes what DL4J's backprop computes: the summed loss and every element of
+ * the raw gradient, for 1 to 3 layers of LSTM, SimpleRnn, GRU and mixes of them, with and without
+ * the state carried over several batches.
+ */
+class FusedRnnGradientTest {
+    static final int VOCAB = 7, HIDDEN = 6, BATCH = 4, STEPS = 5;
+
+    static MultiLayerNetwork network(CellType cell, int layers, DataType type, long seed) {
+        MultiLayerNetwork net = new DeepRnnBuilder().cell(cell).layers(layers).hiddenUnits(HIDDEN)
+                .vocabSize(VOCAB).seed(seed).updater(new Sgd(0.5)).dataType(type).network();
+        return net;
+    }
+
+    /**
+     * A language model whose hidden layers are the given cells from the bottom up (DeepRnnBuilder
+     * stacks one kind only), with DeepRnnBuilder's settings otherwise, e.g. "GRU LSTM GRU".
+     */
+    static MultiLayerNetwork stack(String cells, DataType type, long seed) {
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(seed).dataType(type)
+                .weightInit(WeightInit.XAVIER).updater(new Sgd(0.5)).list();
+        int in = VOCAB;
+        for (String cell : cells.trim().split("\\s+")) {
+            list.layer(switch (CellType.valueOf(cell)) {
+                case LSTM -> new LSTM.Builder().activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID)
+                        .nIn(in).nOut(HIDDEN).build();
+                case SIMPLE_RNN -> new SimpleRnn.Builder().activation(Activation.TANH).nIn(in).nOut(HIDDEN).build();
+                case GRU -> new GRU.Builder().nIn(in).nOut(HIDDEN).build();
+            });
+            in = HIDDEN;
+        }
+        list.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+                .nIn(HIDDEN).nOut(VOCAB).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+        net.init();
+        return net;
+    }
+
+    static DataSet batch(Random r, DataType type) {
+        INDArray x = Nd4j.zeros(type, BATCH, VOCAB, STEPS);
+        INDArray y = Nd4j.zeros(type, BATCH, VOCAB, STEPS);
+        for (int b = 0; b < BATCH; b++) {
+            for (int t = 0; t < STEPS; t++) {
+                x.putScalar(new int[]{b, r.nextInt(VOCAB), t}, 1.0);
+                y.putScalar(new int[]{b, r.nextInt(VOCAB), t}, 1.0);
+            }
+        }
+        return new DataSet(x, y);
+    }
+
+    /** Largest |a - b| relative to the largest |b| (at least 1e-3, so that tiny gradients compare absolutely). */
+    static double relativeDifference(INDArray a, INDArray b) {
+        double diff = Transforms.abs(a.sub(b)).maxNumber().doubleValue();
+        double scale = Math.max(1e-3, Transforms.abs(b).maxNumber().doubleValue());
+        return diff / scale;
+    }
+
+    /**
+     * Runs both engines over the same batches on two copies of one network (no updates in between)
+     * and compares the loss and the whole flattened gradient after every batch.
+     */
+    static void compareOverBatches(CellType cell, int layers, DataType type, boolean carry, int batches, double tol) {
+        compareOverBatches(cell + " L=" + layers, () -> network(cell, layers, type, 12345), type, carry, batches, tol);
+    }
+
+    /** As above, for two networks from {@code factory}, which must give identical ones. */
+    static void compareOverBatches(String what, Supplier<MultiLayerNetwork> factory, DataType type, boolean carry,
+                                   int batches, double tol) {
+        MultiLayerNetwork ref = factory.get();
+        MultiLayerNetwork fast = factory.get();
+        assertEquals(0.0, Transforms.abs(ref.params().sub(fast.params())).maxNumber().doubleValue(), "same seed, same parameters");
+        BatchGradient dl4j = new Dl4jBatchGradient();
+        BatchGradient fused = new FusedRnnGradient();
+        dl4j.prepare(ref, carry, STEPS);
+        fused.prepare(fast, carry, STEPS);
+        Random r = new Random(99);
+        for (int k = 0; k < batches; k++) {
+            DataSet ds = batch(r, type);
+            double lossRef = dl4j.compute(ref, ds);
+            double lossFast = fused.compute(fast, ds);
+            INDArray gRef = ref.gradient().gradient();
+            INDArray gFast = fast.gradient().gradient();
+            assertTrue(FusedRnnGradient.sameMemory(fast.getFlattenedGradients(), gFast), "the gradient lands in DL4J's flattened gradient view");
+            assertEquals(lossRef, lossFast, tol * Math.abs(lossRef), what + " batch " + k + ": loss");
+            double rel = relativeDifference(gFast, gRef);
+            assertTrue(rel <= tol, what + " carry=" + carry + " batch " + k + ": gradient differs by " + rel);
+        }
+        dl4j.finish(ref);
+        fused.finish(fast);
+    }
+
+    @ParameterizedTest(name = "LSTM, {0} layer(s), DOUBLE")
+    @CsvSource({"1", "2", "3"})
+    void lstmMatchesDl4jInDouble(int layers) {
+        compareOverBatches(CellType.LSTM, layers, DataType.DOUBLE, false, 3, 1e-10);
+    }
+
+    @ParameterizedTest(name = "LSTM, {0} layer(s), FLOAT")
+    @CsvSource({"1", "2", "3"})
+    void lstmMatchesDl4jInFloat(int layers) {
+        compareOverBatches(CellType.LSTM, layers, DataType.FLOAT, false, 3, 2e-5);
+    }
+
+    @ParameterizedTest(name = "{0}, {1} layer(s): first batch of a carried sequence")
+    @CsvSource({"LSTM,1", "LSTM,2", "LSTM,3", "SIMPLE_RNN,2"})
+    void firstCarriedBatchMatchesDl4j(CellType cell, int layers) {
+        compareOverBatches(cell, layers, DataType.DOUBLE, true, 1, 1e-10);
+    }
+
+    /** Splitting the batch rows across threads in the step loops changes nothing but the speed. */
+    @Test
+    void laneThreadsGiveTheSameGradient() {
+        for (CellType cell : CellType.values()) {
+            MultiLayerNetwork one = network(cell, 2, DataType.DOUBLE, 31), two = network(cell, 2, DataType.DOUBLE, 31);
+            FusedRnnGradient single = new FusedRnnGradient(1, 1), split = new FusedRnnGradient(2, 2);
+            single.prepare(one, true, STEPS);
+            split.prepare(two, true, STEPS);
+            Random r = new Random(8);
+            for (int k = 0; k < 3; k++) {
+                DataSet ds = batch(r, DataType.DOUBLE);
+                assertEquals(single.compute(one, ds), split.compute(two, ds), 1e-12);
+                assertTrue(relativeDifference(two.gradient().gradient(), one.gradient().gradient()) < 1e-12, cell + " batch " + k);
+            }
+            split.finish(two);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new FusedRnnGradient(0, 1));
+    }
+
+
+    /**
+     * With the state carried into a second batch, the gradient is that of the batch's loss with the
+     * incoming state held fixed (detached). Checked against central differences in DOUBLE for every
+     * parameter block of every layer, since DL4J's own TBPTT gradient does not satisfy this (below).
+     */
+    @ParameterizedTest(name = "{0}, {1} layer(s): carried state, finite differences")
+    @CsvSource({"LSTM,1", "LSTM,2", "LSTM,3", "SIMPLE_RNN,1", "SIMPLE_RNN,2"})
+    void carriedStateGradientMatchesFiniteDifferences(CellType cell, int layers) {
+        carriedStateMatchesFiniteDifferences(cell + " L=" + layers, () -> network(cell, layers, DataType.DOUBLE, 777),
+                net -> new Random(3).longs(40, 0, net.params().length()).toArray());
+    }
+
+    /** {@code count} random flat indices inside every parameter array (W, RW, b, ...) of every layer. */
+    static long[] inEveryParameterArray(MultiLayerNetwork net, int count) {
+        INDArray flat = net.params();
+        long base = flat.data().addressPointer().address(), size = flat.data().getElementSize();
+        Random r = new Random(3);
+        LongStream.Builder out = LongStream.builder();
+        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
+            for (INDArray p : layer.paramTable().values()) {
+                long start = (p.data().addressPointer().address() - base) / size;
+                assertEquals(flat.getDouble(start), p.getDouble(0), "parameter arrays are views of the flat parameters");
+                r.longs(count, start, start + p.length()).forEach(out);
+            }
+        }
+        return out.build().toArray();
+    }
+
+    /**
+     * The fused gradient of a second carried batch against central differences of the loss from the
+     * carried state, at the flat parameter indices {@code pick} chooses, for networks from {@code factory}
+     * (identical ones).
+     */
+    static void carriedStateMatchesFiniteDifferences(String what, Supplier<MultiLayerNetwork> factory,
+                                                     Function<MultiLayerNetwork, long[]> pick) {
+        MultiLayerNetwork fast = factory.get();
+        MultiLayerNetwork probe = factory.get();
+        int layers = fast.getnLayers() - 1;
+        FusedRnnGradient fused = new FusedRnnGradient();
+        fused.prepare(fast, true, STEPS);
+        Random r = new Random(5);
+        DataSet first = batch(r, DataType.DOUBLE), second = batch(r, DataType.DOUBLE);
+        fused.compute(fast, first);
+        // The state after the first batch, as DL4J's rnnTimeStep leaves it on an identical network.
+        probe.rnnClearPreviousState();
+        probe.rnnTimeStep(first.getFeatures());
+        Map<Integer, Map<String, INDArray>> state = new HashMap<>();
+        for (int l = 0; l < layers; l++) {
+            state.put(l, probe.rnnGetPreviousState(l));
+        }
+        double loss = fused.compute(fast, second);
+        assertEquals(CrossEntropy.fromState(probe, state, second), loss, 1e-10 * loss, what + ": loss from the carried state");
+        INDArray g = fast.gradient().gradient();
+        INDArray params = probe.params();
+        for (long i : pick.apply(probe)) {
+            double p = params.getDouble(i), eps = 1e-6;
+            params.putScalar(i, p + eps);
+            double up = CrossEntropy.fromState(probe, state, second);
+            params.putScalar(i, p - eps);
+            double down = CrossEntropy.fromState(probe, state, second);
+            params.putScalar(i, p);
+            double numeric = (up - down) / (2 * eps);
+            assertEquals(numeric, g.getDouble(i), 1e-6 * Math.max(1, Math.abs(numeric)), what + " parameter " + i);
+        }
+    }
+
+    /**
+     * Pins down why the carried-state comparison above is against finite differences and not DL4J:
+     * DL4J's gradient for the second batch (TBPTT with the stored state, as Dl4jBatchGradient uses it)
+     * reports the right loss but a gradient that is not the gradient of that loss. Should a later DL4J
+     * fix this, this test fails and the carried-state cases can be compared with DL4J directly.
+     */
+    @Test
+    void dl4jCarriedStateLstmGradientIsNotTheGradientOfItsLoss() {
+        MultiLayerNetwork ref = network(CellType.LSTM, 1, DataType.DOUBLE, 12345);
+        MultiLayerNetwork fast = network(CellType.LSTM, 1, DataType.DOUBLE, 12345);
+        Dl4jBatchGradient dl4j = new Dl4jBatchGradient();
+        FusedRnnGradient fused = new FusedRnnGradient();
+        dl4j.prepare(ref, true, STEPS);
+        fused.prepare(fast, true, STEPS);
+        Random r = new Random(99);
+        DataSet first = batch(r, DataType.DOUBLE), second = batch(r, DataType.DOUBLE);
+        dl4j.compute(ref, first);
+        fused.compute(fast, first);
+        double lossRef = dl4j.compute(ref, second);
+        double lossFast = fused.compute(fast, second);
+        assertEquals(lossRef, lossFast, 1e-10 * lossRef, "both report the same loss");
+        double rel = relativeDifference(fast.gradient().gradient(), ref.gradient().gradient());
+        System.out.printf("DL4J vs fused gradient, second carried batch: relative difference %.3g%n", rel);
+        assertTrue(rel > 1e-3, "DL4J's carried-state gradient now agrees with the fused one (" + rel + "): DL4J was fixed");
+        dl4j.finish(ref);
+    }
+
+    static MultiLayerNetwork regression(CellType cell, int layers, int outputs, DataType type, long seed) {
+        MultiLayerNetwork net = new DeepRnnBuilder().cell(cell).layers(layers).hiddenUnits(HIDDEN)
+                .inputSize(2).outputSize(outputs).output(OutputMode.IDENTITY_MSE).seed(seed).updater(new Sgd(0.5))
+                .dataType(type).network();
+        return net;
+    }
+
+    /** The identity/MSE output of notebook 4's regression models: the same loss and gradient as DL4J's backprop. */
+    @ParameterizedTest(name = "{0}, {1} layer(s), {2} output(s), DOUBLE, MSE")
+    @CsvSource({"LSTM,1,1", "LSTM,2,1", "LSTM,3,1", "LSTM,2,3", "SIMPLE_RNN,2,1", "GRU,1,3", "GRU,2,1"})
+    void meanSquaredErrorOutputMatchesDl4j(CellType cell, int layers, int outputs) {
+        MultiLayerNetwork ref = regression(cell, layers, outputs, DataType.DOUBLE, 77);
+        MultiLayerNetwork fast = regression(cell, layers, outputs, DataType.DOUBLE, 77);
+        assertTrue(FusedRnnGradient.supports(fast), FusedRnnGradient.unsupportedReason(fast));
+        BatchGradient dl4j = new Dl4jBatchGradient();
+        BatchGradient fused = new FusedRnnGradient();
+        dl4j.prepare(ref, false, STEPS);
+        fused.prepare(fast, false, STEPS);
+        Nd4j.getRandom().setSeed(5);
+        for (int k = 0; k < 2; k++) {
+            DataSet ds = new DataSet(Nd4j.randn(DataType.DOUBLE, BATCH, 2, STEPS), Nd4j.randn(DataType.DOUBLE, BATCH, outputs, STEPS));
+            double lossRef = dl4j.compute(ref, ds);
+            double lossFast = fused.compute(fast, ds);
+            assertEquals(lossRef, lossFast, 1e-10 * Math.abs(lossRef), "batch " + k + ": loss");
+            double rel = relativeDifference(fast.gradient().gradient(), ref.gradient().gradient());
+            assertTrue(rel <= 1e-10, "batch " + k + ": gradient differs by " + rel);
+        }
+        dl4j.finish(ref);
+        fused.finish(fast);
+    }
+
+    @Test
+    void otherOutputsAreRejectedWithTheReason() {
+        MultiLayerConfiguration tanhMse = new NeuralNetConfiguration.Builder().list()
+                .layer(new LSTM.Builder().nIn(2).nOut(3).activation(Activation.TANH).build())
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.TANH).nIn(3).nOut(1).build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(tanhMse);
+        net.init();
+        String reason = FusedRnnGradient.unsupportedReason(net);
+        assertNotNull(reason);
+        assertTrue(reason.contains("only identity is supported"), reason);
+        MultiLayerConfiguration l1 = new NeuralNetConfiguration.Builder().list()
+                .layer(new LSTM.Builder().nIn(2).nOut(3).activation(Activation.TANH).build())
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.L1).activation(Activation.IDENTITY).nIn(3).nOut(1).build())
+                .build();
+        MultiLayerNetwork other = new MultiLayerNetwork(l1);
+        other.init();
+        assertTrue(FusedRnnGradient.unsupportedReason(other).contains("only MCXENT (cross-entropy) and MSE are supported"),
+                FusedRnnGradient.unsupportedReason(other));
+    }
+
+    @ParameterizedTest(name = "SimpleRnn, {0} layer(s), DOUBLE")
+    @CsvSource({"1", "2", "3"})
+    void simpleRnnMatchesDl4jWithoutCarriedState(int layers) {
+        compareOverBatches(CellType.SIMPLE_RNN, layers, DataType.DOUBLE, false, 2, 1e-10);
+    }
+
+    @ParameterizedTest(name = "GRU, {0} layer(s), DOUBLE")
+    @CsvSource({"1", "2"})
+    void gruMatchesDl4jInDouble(int layers) {
+        compareOverBatches(CellType.GRU, layers, DataType.DOUBLE, false, 3, 1e-10);
+    }
+
+    @ParameterizedTest(name = "GRU, {0} layer(s), FLOAT")
+    @CsvSource({"1", "2"})
+    void gruMatchesDl4jInFloat(int layers) {
+        compareOverBatches(CellType.GRU, layers, DataType.FLOAT, false, 3, 2e-5);
+    }
+
+    /** GRUs below and above DL4J's cells: the gradients passed between the layers are right in both directions. */
+    @ParameterizedTest(name = "{0}, DOUBLE")
+    @CsvSource({"GRU LSTM", "LSTM GRU", "GRU LSTM GRU", "SIMPLE_RNN GRU"})
+    void mixedStacksWithGruMatchDl4j(String cells) {
+        compareOverBatches(cells, () -> stack(cells, DataType.DOUBLE, 4321), DataType.DOUBLE, false, 3, 1e-10);
+    }
+
+    /**
+     * The project's GRU layer, unlike DL4J's cells, differentiates from the carried state, so a GRU
+     * stack's DL4J path is the right reference on every batch of a carried sequence, not only the first.
+     */
+    @ParameterizedTest(name = "GRU, {0} layer(s): carried state over several batches")
+    @CsvSource({"1", "2"})
+    void gruCarriedStateMatchesTheGruLayersOwnGradient(int layers) {
+        compareOverBatches(CellType.GRU, layers, DataType.DOUBLE, true, 4, 1e-10);
+    }
+
+    @ParameterizedTest(name = "{0}: carried state, finite differences in every parameter array")
+    @CsvSource({"GRU", "GRU GRU", "GRU LSTM", "LSTM GRU SIMPLE_RNN"})
+    void gruStacksWithCarriedStateMatchFiniteDifferences(String cells) {
+        carriedStateMatchesFiniteDifferences(cells, () -> stack(cells, DataType.DOUBLE, 777), net -> inEveryParameterArray(net, 15));
+    }
+
+    @Test
+    void describeNamesEveryCell() {
+        FusedRnnGradient fused = new FusedRnnGradient();
+        fused.prepare(stack("GRU LSTM SIMPLE_RNN", DataType.FLOAT, 1), false, STEPS);
+        assertEquals("GRU(7->6), LSTM(6->6), SimpleRnn(6->6), output(6->7)", fused.describe());
+    }
+}

@@ -1,6 +1,7 @@
 package org.deeprnn.model;
 
 import org.deeprnn.layer.GRU;
+import org.deeprnn.text.Vocab;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -52,6 +53,11 @@ public final class DeepRnnBuilder {
     private DataType dataType = DataType.FLOAT;
     private GradientNormalization gradientNormalization = GradientNormalization.None;
     private double gradientNormalizationThreshold = 1.0;
+
+    /** A language model over {@code vocab}: one-hot input and softmax output of its size. */
+    public static DeepRnnBuilder forVocabulary(Vocab vocab) {
+        return new DeepRnnBuilder().vocabSize(Objects.requireNonNull(vocab, "vocab").size());
+    }
 
     /** The recurrent cell of every hidden layer (LSTM by default). */
     public DeepRnnBuilder cell(CellType cell) {

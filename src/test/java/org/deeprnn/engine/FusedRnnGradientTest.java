@@ -352,6 +352,9 @@ class FusedRnnGradientTest {
     void describeNamesEveryCell() {
         FusedRnnGradient fused = new FusedRnnGradient();
         fused.prepare(stack("GRU LSTM SIMPLE_RNN", DataType.FLOAT, 1), false, STEPS);
-        assertEquals("GRU(7->6), LSTM(6->6), SimpleRnn(6->6), output(6->7)", fused.describe());
+        assertEquals("GRU(7->6), LSTM(6->6), SimpleRnn(6->6), output(6->7); " + FusedRnnGradient.defaultProducts(), fused.describe());
+        FusedRnnGradient portable = FusedRnnGradient.portable();
+        portable.prepare(stack("LSTM", DataType.FLOAT, 1), false, STEPS);
+        assertTrue(portable.describe().endsWith("; ND4J products (any backend)"), portable.describe());
     }
 }

@@ -1,6 +1,7 @@
 package org.deeprnn.train;
 
 import org.deeprnn.engine.Dl4jBatchGradient;
+import org.deeprnn.engine.FusedRnnGradient;
 import org.deeprnn.generate.TextGenerator;
 import org.deeprnn.model.CellType;
 import org.deeprnn.model.DeepRnnBuilder;
@@ -128,7 +129,8 @@ class TrainerTest {
         assertFalse(dl4jOnly.contains("global"), dl4jOnly);
         MultiLayerNetwork plain = network(CellType.LSTM, DataType.FLOAT);
         String plainText = Trainer.builder().noClipping().build().describe(plain);
-        assertTrue(plainText.endsWith("clipping: none; gradients: FusedRnnGradient"), plainText);
+        assertTrue(plainText.endsWith("clipping: none; gradients: FusedRnnGradient ("
+                + FusedRnnGradient.defaultProducts() + "; masked batches: Dl4jBatchGradient)"), plainText);
         String dropout = Trainer.builder().build().describe(new MultiLayerNetwork(new DeepRnnBuilder().layers(2).hiddenUnits(4).vocabSize(5).dropout(0.2).build()));
         assertTrue(dropout.contains("gradients: Dl4jBatchGradient (no fused path: "), dropout);
     }

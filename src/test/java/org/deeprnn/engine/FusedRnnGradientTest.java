@@ -197,13 +197,18 @@ class FusedRnnGradientTest {
      */
     static void carriedStateMatchesFiniteDifferences(String what, Supplier<MultiLayerNetwork> factory,
                                                      Function<MultiLayerNetwork, long[]> pick) {
+        Random r = new Random(5);
+        carriedStateMatchesFiniteDifferences(what, factory, pick, new FusedRnnGradient(), batch(r, DataType.DOUBLE), batch(r, DataType.DOUBLE));
+    }
+
+    /** As above with the given engine and batches ({@code second} may have another number of steps than {@code first}). */
+    static void carriedStateMatchesFiniteDifferences(String what, Supplier<MultiLayerNetwork> factory,
+                                                     Function<MultiLayerNetwork, long[]> pick, BatchGradient fused,
+                                                     DataSet first, DataSet second) {
         MultiLayerNetwork fast = factory.get();
         MultiLayerNetwork probe = factory.get();
         int layers = fast.getnLayers() - 1;
-        FusedRnnGradient fused = new FusedRnnGradient();
         fused.prepare(fast, true, STEPS);
-        Random r = new Random(5);
-        DataSet first = batch(r, DataType.DOUBLE), second = batch(r, DataType.DOUBLE);
         fused.compute(fast, first);
         // The state after the first batch, as DL4J's rnnTimeStep leaves it on an identical network.
         probe.rnnClearPreviousState();

@@ -1,0 +1,102 @@
+package org.deeprnn.train;
+
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeprnn.engine.Dl4jBatchGradient;
+import org.deeprnn.model.CellType;
+import org.deeprnn.model.DeepRnnBuilder;
+import org.deeprnn.text.Minibatches;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.deeprnn.train.TrainingFixtures.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The Trainer's choice of gradient engine by network and data (the contract in {@code BatchGradient}). */
+class EngineChoiceTest {
+
+    @Test
+    void carriedStateOnDl4jsLstmIsRefusedWithTheWayOut() {
+        Trainer dl4j = Trainer.builder().epochs(1).progress(null).batchGradient(Dl4jBatchGradient::new).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> dl4j.fit(network(CellType.LSTM, DataType.FLOAT),
+                Minibatches.of(CORPUS).batchSize(4).numSteps(10).sequentialPartitioning()));
+        assertTrue(e.getMessage().contains("layer 0 (LSTM)"), e.getMessage());
+        assertTrue(e.getMessage().contains("RandomSampling or WindowSampling"), e.getMessage());
+    }
+
+    @Test
+    void aNetworkOnlyDl4jCanTrainIsRefusedCarriedStateNamingWhyTheFusedEngineCannot() {
+        MultiLayerNetwork dropout = DeepRnnBuilder.forVocabulary(CORPUS.vocab()).cell(CellType.SIMPLE_RNN).layers(2)
+                .hiddenUnits(8).dropout(0.2).network();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trainer(1, null).fit(dropout,
+                Minibatches.of(CORPUS).batchSize(4).numSteps(10).sequentialPartitioning()));
+        assertTrue(e.getMessage().contains("SimpleRnn"), e.getMessage());
+        assertTrue(e.getMessage().contains("this one is not: "), e.getMessage());
+        assertTrue(e.getMessage().toLowerCase().contains("dropout"), e.getMessage());
+        // Random sampling needs no carried state: the same network trains.
+        assertEquals(1, trainer(1, null).fit(dropout, Minibatches.of(CORPUS).batchSize(4).numSteps(10).randomSampling()).epochs().size());
+    }
+
+    @Test
+    void dl4jsGruStackMayCarryTheState() {
+        Trainer dl4j = Trainer.builder().epochs(1).progress(null).batchGradient(Dl4jBatchGradient::new).build();
+        TrainingResult r = dl4j.fit(network(CellType.GRU, DataType.FLOAT), Minibatches.of(CORPUS).batchSize(4).numSteps(10).sequentialPartitioning());
+        assertTrue(Double.isFinite(r.last().loss()));
+    }
+
+    /** Batches of 4 sequences whose label masks switch off the last steps of some rows. */
+    static List<DataSet> maskedBatches(DataType type) {
+        Random r = new Random(11);
+        int vocab = CORPUS.vocab().size(), steps = 6;
+        List<DataSet> out = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            INDArray x = Nd4j.zeros(type, 4, vocab, steps), y = Nd4j.zeros(type, 4, vocab, steps);
+            INDArray mask = Nd4j.ones(type, 4, steps);
+            for (int b = 0; b < 4; b++) {
+                for (int t = 0; t < steps; t++) {
+                    x.putScalar(new int[]{b, r.nextInt(vocab), t}, 1.0);
+                    y.putScalar(new int[]{b, r.nextInt(vocab), t}, 1.0);
+                }
+                for (int t = steps - b; t < steps; t++) {
+                    mask.putScalar(b, t, 0.0);
+                }
+            }
+            out.add(new DataSet(x, y, null, mask));
+        }
+        return out;
+    }
+
+    @Test
+    void maskedBatchesTrainThroughDl4jsEngineInsteadOfFailing() {
+        MultiLayerNetwork byDefault = network(CellType.LSTM, DataType.DOUBLE);
+        MultiLayerNetwork byDl4j = network(CellType.LSTM, DataType.DOUBLE);
+        TrainingResult a = trainer(3, null).fit(byDefault, new ListDataSetIterator<>(maskedBatches(DataType.DOUBLE), 1));
+        TrainingResult b = Trainer.builder().epochs(3).learningRate(1.0).clipGlobalNorm(1.0).progress(null)
+                .batchGradient(Dl4jBatchGradient::new).build()
+                .fit(byDl4j, new ListDataSetIterator<>(maskedBatches(DataType.DOUBLE), 1));
+        for (int e = 0; e < 3; e++) {
+            assertEquals(b.epochs().get(e).loss(), a.epochs().get(e).loss(), 1e-12, "epoch " + e);
+        }
+        assertEquals(0.0, byDefault.params().sub(byDl4j.params()).amaxNumber().doubleValue(), 1e-12);
+    }
+
+    @Test
+    void aFloatNetworkTrainsOnDoubleDataAsOnFloatData() {
+        MultiLayerNetwork onFloat = network(CellType.LSTM, DataType.FLOAT);
+        MultiLayerNetwork onDouble = network(CellType.LSTM, DataType.FLOAT);
+        TrainingResult f = trainer(2, null).fit(onFloat, Minibatches.of(CORPUS).batchSize(4).numSteps(10).seed(2).randomSampling());
+        TrainingResult d = trainer(2, null).fit(onDouble,
+                Minibatches.of(CORPUS).batchSize(4).numSteps(10).seed(2).dataType(DataType.DOUBLE).randomSampling());
+        for (int e = 0; e < 2; e++) {
+            assertEquals(f.epochs().get(e).loss(), d.epochs().get(e).loss(), 1e-5, "epoch " + e);
+        }
+        assertEquals(DataType.FLOAT, onDouble.params().dataType());
+    }
+}

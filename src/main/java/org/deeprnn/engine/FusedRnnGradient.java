@@ -413,6 +413,8 @@ public final class FusedRnnGradient implements BatchGradient {
      * DL4J's backprop has neither; one backprop on a single one-step example creates both, with
      * DL4J's per-parameter views and keys ("0_W", "0_RW", "0_b", ...).
      */
+    // try: the resource is only the workspace scope the block runs in, never read
+    @SuppressWarnings("try")
     static INDArray ensureGradientView(MultiLayerNetwork net) {
         Gradient g = net.gradient();
         INDArray flat = net.getFlattenedGradients();
@@ -575,6 +577,8 @@ public final class FusedRnnGradient implements BatchGradient {
         }
     }
 
+    // try: the resource is only the workspace scope the block runs in, never read
+    @SuppressWarnings("try")
     private void allocate(int b, int t) {
         try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             int n = b * t;

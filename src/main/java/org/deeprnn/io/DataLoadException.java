@@ -6,6 +6,7 @@ package org.deeprnn.io;
  * the message always says which file or URL is concerned and what to do about it.
  */
 public class DataLoadException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
     public DataLoadException(String message) {
         super(message);
     }

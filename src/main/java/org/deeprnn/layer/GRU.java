@@ -57,6 +57,7 @@ import java.util.Map;
  * <pre>{@code new GRU.Builder().nIn(28).nOut(256).build()}</pre>
  */
 public class GRU extends BaseRecurrentLayer {
+    private static final long serialVersionUID = 1L;
 
     /** For JSON deserialisation only; use {@link Builder}. */
     public GRU() {
@@ -186,6 +187,8 @@ public class GRU extends BaseRecurrentLayer {
     }
 
     /** Configures a {@link GRU}: nIn, nOut and the usual layer settings; the activation is tanh. */
+    // unchecked: DL4J declares build() generic in the layer type it returns; this builder makes only GRU
+    @SuppressWarnings("unchecked")
     public static class Builder extends BaseRecurrentLayer.Builder<Builder> {
         public Builder() {
             setActivationFn(new ActivationTanH());

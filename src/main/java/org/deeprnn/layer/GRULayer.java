@@ -50,6 +50,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.point;
  * steps contribute no gradient.
  */
 public class GRULayer extends BaseRecurrentLayer<GRU> {
+    private static final long serialVersionUID = 1L;
     /** Key of the last hidden state H_T in the rnnTimeStep and TBPTT state maps. */
     public static final String STATE_KEY_PREV_ACTIVATION = "prevAct";
 
@@ -135,6 +136,8 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
      * loop adds the recurrent products and applies the gates. With {@code forBackprop} everything
      * lives in backprop working memory for {@link #backward}.
      */
+    // try: the resource is only the workspace scope the loop body runs in, never read
+    @SuppressWarnings("try")
     private Forward forward(INDArray h0, boolean training, boolean forBackprop, LayerWorkspaceMgr mgr) {
         assertInputSet(forBackprop);
         applyDropOutIfNecessary(training, mgr);
@@ -216,6 +219,8 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
      * all steps at once. Writes the parameter gradients into the layer's gradient views and returns
      * the gradient with respect to the input.
      */
+    // try: the resource is only the workspace scope the loop body runs in, never read
+    @SuppressWarnings("try")
     private Pair<Gradient, INDArray> backward(INDArray epsilon, INDArray h0, int backLength, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
         Forward f = forward(h0, true, true, mgr);
@@ -321,6 +326,8 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
     }
 
     /** A copy outside every workspace, safe to keep between calls. */
+    // try: the resource is only the workspace scope the block runs in, never read
+    @SuppressWarnings("try")
     private static INDArray detachedCopy(INDArray a) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return a.dup('f');

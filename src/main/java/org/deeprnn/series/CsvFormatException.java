@@ -12,6 +12,7 @@ import java.util.Objects;
  * line (counted from 1, the header being line 1).
  */
 public class CsvFormatException extends DataLoadException {
+    private static final long serialVersionUID = 1L;
     private final Path file;
     private final int line;
     private final String problem;

@@ -14,6 +14,7 @@ import java.util.Random;
  * batches are unrelated, so the hidden state must start from zero in every batch.
  */
 public final class RandomSampling extends SequenceIterator {
+    private static final long serialVersionUID = 1L;
     private int offset;
 
     public RandomSampling(int[] tokens, int vocabSize, int batchSize, int numSteps, long seed, DataType dataType) {

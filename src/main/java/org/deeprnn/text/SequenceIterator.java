@@ -20,6 +20,7 @@ import java.util.Random;
  * same seed gives the same batches.
  */
 public abstract class SequenceIterator implements DataSetIterator {
+    private static final long serialVersionUID = 1L;
     protected final int[] corpus;
     protected final int vocabSize;
     protected final int batchSize;

@@ -13,6 +13,7 @@ import java.util.Random;
  * one stopped, so the hidden state can be carried from batch to batch.
  */
 public final class SequentialPartitioning extends SequenceIterator {
+    private static final long serialVersionUID = 1L;
     private final boolean randomOffset;
     private int offset;
     private int rowLength;

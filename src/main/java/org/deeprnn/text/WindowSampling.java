@@ -16,6 +16,7 @@ import java.util.Random;
  * overlap and batches are unrelated, so the hidden state starts from zero in every batch.
  */
 public final class WindowSampling extends SequenceIterator {
+    private static final long serialVersionUID = 1L;
     private final int firstStart;
     private final int windows;
     private final boolean shuffle;

@@ -249,7 +249,7 @@ class SameDiffDeepRnnTest {
         assertTrue(m.contains("SimpleRnn"), m);
 
         assertThrows(IllegalArgumentException.class, () -> new SameDiffDeepRnn(VOCAB, 0, 2, VOCAB, 1, DataType.DOUBLE));
-        assertThrows(IllegalArgumentException.class, () -> new SameDiffDeepRnn(VOCAB, 8, 2, VOCAB, 1, DataType.INT));
+        assertThrows(IllegalArgumentException.class, () -> new SameDiffDeepRnn(VOCAB, 8, 2, VOCAB, 1, DataType.INT32));
         assertThrows(IllegalArgumentException.class, () -> SameDiffDeepRnn.Training.sgd(0, 1));
         assertThrows(IllegalArgumentException.class, () -> SameDiffDeepRnn.Training.sgd(1, -1));
         assertThrows(IllegalArgumentException.class, () -> SameDiffDeepRnn.Training.sgd(1, 1).clipGlobalNorm(0));

@@ -48,6 +48,7 @@ class FusedTrainingTest {
 
     /** Random sampling: every batch starts at random positions, with no state carried over (d2l's random iterator). */
     static final class RandomBatches extends SequenceIterator {
+        private static final long serialVersionUID = 1L;
         RandomBatches(int[] corpus, int batch, int steps, long seed) {
             super(corpus, 6, batch, steps, seed, DataType.FLOAT);
         }
@@ -131,6 +132,8 @@ class FusedTrainingTest {
         return net;
     }
 
+    // deprecation: GravesLSTM is built on purpose, to check that the fused path rejects it
+    @SuppressWarnings("deprecation")
     @Test
     void unsupportedNetworksAreRejectedWithTheReason() {
         assertNull(FusedRnnGradient.unsupportedReason(network(CellType.LSTM, 3)));

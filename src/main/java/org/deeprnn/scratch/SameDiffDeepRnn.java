@@ -1,6 +1,5 @@
 package org.deeprnn.scratch;
 
-import org.deeprnn.text.SequenceIterator;
 import org.deeprnn.train.EpochListener;
 import org.deeprnn.train.EpochLoop;
 import org.deeprnn.train.GlobalNormClipping;
@@ -162,7 +161,7 @@ public final class SameDiffDeepRnn {
 
     /** The logits O_t of every step from a zero state, [n, q, T]. */
     public INDArray logits(INDArray features) {
-        INDArray x = checkFeatures(features);
+        INDArray x = ModelInput.features(features, inputSize(), dataType);
         return graph((int) x.size(2)).output(Map.of(FEATURES, x), LOGITS).get(LOGITS);
     }
 
@@ -261,8 +260,8 @@ public final class SameDiffDeepRnn {
     public TrainingResult fit(DataSetIterator train, DataSetIterator validation, Training settings) {
         Objects.requireNonNull(train, "train iterator");
         Objects.requireNonNull(settings, "settings");
-        requireFreshState(train, "training");
-        requireFreshState(validation, "validation");
+        ModelInput.requireFreshState(train, "training");
+        ModelInput.requireFreshState(validation, "validation");
         if (settings.progress() != null) {
             settings.progress().println(describe(settings) + "; hidden state reset for every batch");
         }
@@ -418,56 +417,11 @@ public final class SameDiffDeepRnn {
     }
 
     private Map<String, INDArray> feed(DataSet batch) {
-        Objects.requireNonNull(batch, "batch");
-        if (batch.getFeaturesMaskArray() != null || batch.getLabelsMaskArray() != null) {
-            throw new IllegalArgumentException("Masked minibatches are not supported: every step of every sequence is "
-                    + "predicted (use the project's RandomSampling or WindowSampling iterators)");
-        }
-        INDArray x = checkFeatures(batch.getFeatures());
-        INDArray y = batch.getLabels();
-        if (y == null || y.rank() != 3 || y.size(0) != x.size(0) || y.size(1) != outputSize() || y.size(2) != x.size(2)) {
-            throw new IllegalArgumentException("Expected one-hot labels [n=" + x.size(0) + ", q=" + outputSize() + ", T="
-                    + x.size(2) + "] to go with features " + Arrays.toString(x.shape()) + ", got "
-                    + (y == null ? "none" : Arrays.toString(y.shape()))
-                    + (y != null && y.rank() == 3 && y.size(1) != outputSize()
-                    ? ": the data's vocabulary has " + y.size(1) + " tokens but the model predicts " + outputSize() : ""));
-        }
-        return Map.of(FEATURES, x, LABELS, y.dataType() == dataType ? y : y.castTo(dataType));
-    }
-
-    private INDArray checkFeatures(INDArray x) {
-        Objects.requireNonNull(x, "features");
-        if (x.rank() != 3) {
-            throw new IllegalArgumentException("Expected features of rank 3, [n, d=" + inputSize() + ", T], got shape "
-                    + Arrays.toString(x.shape()));
-        }
-        if (x.size(1) != inputSize()) {
-            throw new IllegalArgumentException("Expected features [n, " + inputSize() + ", T], got " + Arrays.toString(x.shape())
-                    + ": the data's vocabulary has " + x.size(1) + " tokens but the model was built for " + inputSize());
-        }
-        if (x.size(0) == 0 || x.size(2) == 0) {
-            throw new IllegalArgumentException("Expected at least one sequence and one step, got features "
-                    + Arrays.toString(x.shape()));
-        }
-        if (x.size(2) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("Too many steps: " + x.size(2));
-        }
-        if (!x.dataType().isFPType()) {
-            throw new IllegalArgumentException("Expected floating-point features, got data type " + x.dataType());
-        }
-        return x.dataType() == dataType ? x : x.castTo(dataType);
+        return ModelInput.feed(batch, inputSize(), outputSize(), dataType);
     }
 
     private static int steps(Map<String, INDArray> feed) {
         return (int) feed.get(FEATURES).size(2);
-    }
-
-    private static void requireFreshState(DataSetIterator data, String role) {
-        if (data instanceof SequenceIterator s && s.carriesStateAcrossBatches()) {
-            throw new IllegalArgumentException("The " + role + " iterator continues each sequence in the next batch "
-                    + "(sequential partitioning), but this model starts every batch from a zero state: use RandomSampling "
-                    + "or WindowSampling, or train the DL4J network with Trainer");
-        }
     }
 
     /** A copy of the current weights as a {@link ScratchDeepRnn}, e.g. to run its traced forward pass. */

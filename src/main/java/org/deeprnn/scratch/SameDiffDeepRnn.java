@@ -215,7 +215,8 @@ public final class SameDiffDeepRnn {
 
     /**
      * One SGD step on a minibatch: gradient of the mean loss per token, global-norm clipping to
-     * {@code clipTheta} (0 for none), then parameter -= learningRate * gradient.
+     * {@code clipTheta} (0 for none), then parameter -= learningRate * gradient; no update when the loss
+     * or the norm is NaN or infinite.
      *
      * @return the batch's mean loss per token and the gradient norm before clipping
      */
@@ -235,14 +236,17 @@ public final class SameDiffDeepRnn {
         }
         INDArray flat = Nd4j.toFlattened('c', grads);
         double norm = clipTheta > 0 ? GlobalNormClipping.clip(flat, clipTheta) : flat.norm2Number().doubleValue();
-        long offset = 0;
-        for (String name : names) {
-            INDArray p = params.get(name);
-            INDArray g = flat.get(interval(offset, offset + p.length())).reshape('c', p.shape());
-            p.subi(g.mul(learningRate));
-            offset += p.length();
+        double loss = both.getOutputs().get(LOSS).getDouble(0);
+        if (Double.isFinite(loss) && Double.isFinite(norm)) {
+            long offset = 0;
+            for (String name : names) {
+                INDArray p = params.get(name);
+                INDArray g = flat.get(interval(offset, offset + p.length())).reshape('c', p.shape());
+                p.subi(g.mul(learningRate));
+                offset += p.length();
+            }
         }
-        return new StepResult(both.getOutputs().get(LOSS).getDouble(0), norm);
+        return new StepResult(loss, norm);
     }
 
     /** What {@link #step} returns: the batch's mean loss per token and its gradient norm before clipping. */

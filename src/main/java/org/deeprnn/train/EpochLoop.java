@@ -15,8 +15,8 @@ import java.util.Objects;
  * "Training"): the {@link Trainer} for DL4J networks and graphs, and the SameDiff model of the
  * notebook section "Exercise 1: a deep RNN from single layers, with SameDiff". A model supplies
  * one training step per minibatch and its validation loss; the loop adds up the loss per
- * predicted token, keeps the largest gradient norm, calls the listeners and prints the progress
- * lines, so that every trainer reports the same {@link EpochResult}s in the same words.
+ * predicted token, keeps the largest gradient norm, stops at a loss or norm that is NaN or infinite,
+ * calls the listeners and prints the progress lines, so that every trainer reports the same {@link EpochResult}s in the same words.
  */
 public final class EpochLoop {
     private final int epochs;
@@ -26,6 +26,10 @@ public final class EpochLoop {
 
     /** What a model does with one minibatch: the loss summed over its predicted tokens and the gradient norm before clipping. */
     public record Step(double lossSum, double gradientNorm) {
+        /** Whether loss and norm are both finite numbers; a model must not have applied a step that is not. */
+        public boolean finite() {
+            return Double.isFinite(lossSum) && Double.isFinite(gradientNorm);
+        }
     }
 
     /** The model side of the loop. */
@@ -34,7 +38,7 @@ public final class EpochLoop {
         default void resetState() {
         }
 
-        /** Trains on one minibatch. */
+        /** Trains on one minibatch; a step whose loss or gradient norm is not finite is returned without being applied. */
         Step step(DataSet batch);
 
         /** Called after the last minibatch of an epoch, before validation. */
@@ -92,9 +96,14 @@ public final class EpochLoop {
         long tokens = 0;
         double maxNorm = 0;
         long start = System.nanoTime();
+        int batches = 0;
         while (train.hasNext()) {
             DataSet batch = train.next();
             Step step = model.step(batch);
+            batches++;
+            if (!step.finite()) {
+                throw new TrainingDivergedException(epoch, batches, step.lossSum(), step.gradientNorm());
+            }
             lossSum += step.lossSum();
             tokens += tokenCount(batch);
             maxNorm = Math.max(maxNorm, step.gradientNorm());

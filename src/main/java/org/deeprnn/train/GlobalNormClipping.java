@@ -17,14 +17,15 @@ public final class GlobalNormClipping {
      *
      * @param gradient all gradients as one array (e.g. {@code net.gradient().gradient()})
      * @param theta    the largest norm allowed, positive
-     * @return the norm before clipping
+     * @return the norm before clipping; when it is NaN or infinite the gradient is left as it is (there
+     *         is no direction to keep) and the caller must not step along it
      */
     public static double clip(INDArray gradient, double theta) {
         if (!(theta > 0) || Double.isInfinite(theta)) {
             throw new IllegalArgumentException("The clipping threshold theta must be a positive finite number, got " + theta);
         }
         double norm = gradient.norm2Number().doubleValue();
-        if (norm > theta) {
+        if (norm > theta && Double.isFinite(norm)) {
             gradient.muli(theta / norm);
         }
         return norm;

@@ -204,7 +204,10 @@ public final class Trainer {
         }
     }
 
-    /** d2l's step: the raw gradient averaged per predicted token, clipped by its global norm, then the updater. */
+    /**
+     * d2l's step: the raw gradient averaged per predicted token, clipped by its global norm, then the updater;
+     * not taken when the loss or the norm is NaN or infinite (the epoch loop then stops with the reason).
+     */
     private EpochLoop.Step step(TrainedNetwork net, DataSet batch) {
         long batchTokens = EpochLoop.tokenCount(batch);
         double lossSum = net.compute(batch);
@@ -212,11 +215,14 @@ public final class Trainer {
         INDArray flat = gradient.gradient();
         flat.divi(batchTokens);
         double norm = clipTheta > 0 ? GlobalNormClipping.clip(flat, clipTheta) : flat.norm2Number().doubleValue();
-        int iteration = net.iterationCount();
-        net.update(gradient, iteration, net.epochCount());
-        net.params().subi(flat);
-        net.setIterationCount(iteration + 1);
-        return new EpochLoop.Step(lossSum, norm);
+        EpochLoop.Step step = new EpochLoop.Step(lossSum, norm);
+        if (step.finite()) {
+            int iteration = net.iterationCount();
+            net.update(gradient, iteration, net.epochCount());
+            net.params().subi(flat);
+            net.setIterationCount(iteration + 1);
+        }
+        return step;
     }
 
     /**

@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import static org.deeprnn.engine.Layout.blocks;
 import static org.deeprnn.engine.Layout.colBlocks;
 import static org.deeprnn.engine.Layout.cols;
+import static org.deeprnn.engine.Layout.gateBlocks;
 import static org.deeprnn.engine.Layout.rows;
 import static org.deeprnn.engine.Layout.storageRange;
 
@@ -24,72 +25,55 @@ import static org.deeprnn.engine.Layout.storageRange;
  * and then (R H_{t-1}) W_hh.
  */
 final class FusedGru extends FusedRecurrent {
-    /** Gate pre-activations, activated in place: [R, 3h], block s + 1 for step s; aSeq its rows b..R. */
-    private INDArray a, aSeq;
+    /** Gate pre-activations, activated in place: [R, 3h], block s + 1 for step s. */
+    private INDArray a;
     /** R H_{t-1}, the input of the candidate's recurrent product [R, h]; qSeq its rows of all steps. */
     private INDArray q, qSeq;
     /** dL/d(R H_{t-1}) [R, h]; scratch space while the derivative factors are computed and in the backward loop. */
     private INDArray dQ;
     /** Derivative factors [R, 3h]: H_{t-1} R (1 - R) | (H_{t-1} - H~) Z (1 - Z) | (1 - Z)(1 - H~^2). */
     private INDArray f;
-    /** Gradient w.r.t. the pre-activations [R, 3h]; dASeq its rows b..R. */
-    private INDArray dA, dASeq;
+    /** Gradient w.r.t. the pre-activations [R, 3h]. */
+    private INDArray dA;
     /** Per-step blocks of the arrays above and of their gate columns. */
     private INDArray[] aRZ, aR, aZ, aC, qBlock, dQBlock, fR, fZ, fC, dARZ, dAR, dAZ, dAC;
     /** Whether the last forward pass started from a carried state, so that step 0 has a recurrent term too. */
     private boolean startedFromState;
 
     FusedGru(int index, int nIn, int h, INDArray gW, INDArray gRW, INDArray gb, MatrixProducts products) {
-        super(index, nIn, h, gW, gRW, gb, products);
-    }
-
-    @Override
-    String cell() {
-        return "GRU";
+        super("GRU", index, nIn, h, gW, gRW, gb, products);
     }
 
     @Override
     void layoutCell(Buffers buffers, long r) {
         long h2 = 2L * h, h3 = 3L * h;
         a = buffers.columnMajor(r, h3);
-        aSeq = rows(a, b, r);
         q = buffers.columnMajor(r, h);
         qSeq = rows(q, b, r);
         dQ = buffers.columnMajor(r, h);
         f = buffers.columnMajor(r, h3);
         dA = buffers.columnMajor(r, h3);
-        dASeq = rows(dA, b, r);
+        projection = rows(a, b, r);
+        biased = a;
+        preActivationGradient = rows(dA, b, r);
         INDArray[] aBlock = blocks(a, b, 1, t);
         aRZ = colBlocks(aBlock, 0, h2);
-        aR = colBlocks(aBlock, 0, h);
-        aZ = colBlocks(aBlock, h, h2);
-        aC = colBlocks(aBlock, h2, h3);
+        INDArray[][] aGates = gateBlocks(aBlock, h, 3);
+        aR = aGates[0];
+        aZ = aGates[1];
+        aC = aGates[2];
         qBlock = blocks(q, b, 1, t);
         dQBlock = blocks(dQ, b, 1, t);
-        INDArray[] fBlock = blocks(f, b, 1, t);
-        fR = colBlocks(fBlock, 0, h);
-        fZ = colBlocks(fBlock, h, h2);
-        fC = colBlocks(fBlock, h2, h3);
+        INDArray[][] fGates = gateBlocks(blocks(f, b, 1, t), h, 3);
+        fR = fGates[0];
+        fZ = fGates[1];
+        fC = fGates[2];
         INDArray[] dABlock = blocks(dA, b, 1, t);
         dARZ = colBlocks(dABlock, 0, h2);
-        dAR = colBlocks(dABlock, 0, h);
-        dAZ = colBlocks(dABlock, h, h2);
-        dAC = colBlocks(dABlock, h2, h3);
-    }
-
-    @Override
-    INDArray projection() {
-        return aSeq;
-    }
-
-    @Override
-    INDArray biased() {
-        return a;
-    }
-
-    @Override
-    INDArray preActivationGradient() {
-        return dASeq;
+        INDArray[][] dAGates = gateBlocks(dABlock, h, 3);
+        dAR = dAGates[0];
+        dAZ = dAGates[1];
+        dAC = dAGates[2];
     }
 
     /** The gates' part of RW from H_{t-1}, the candidate's from R H_{t-1}. */

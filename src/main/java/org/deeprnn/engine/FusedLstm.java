@@ -12,80 +12,64 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import static org.deeprnn.engine.Layout.blocks;
 import static org.deeprnn.engine.Layout.colBlocks;
 import static org.deeprnn.engine.Layout.cols;
+import static org.deeprnn.engine.Layout.gateBlocks;
 import static org.deeprnn.engine.Layout.rows;
 
 /** DL4J's LSTM: gate blocks [block input (tanh) | forget | output | input gate] within 4h, no peepholes. */
 final class FusedLstm extends FusedRecurrent {
-    /** Gate pre-activations, activated in place: [R, 4h], block s + 1 for step s; zSeq its rows b..R. */
-    private INDArray z, zSeq;
+    /** Gate pre-activations, activated in place: [R, 4h], block s + 1 for step s. */
+    private INDArray z;
     /** Cell states [R, h] (block 0 initial), tanh of the cell [R, h], derivative factors [R, 4h] and [R, h]. */
     private INDArray cx, tc, f, k;
     /** Gradients w.r.t. the gate pre-activations [R, 4h] and the cell [R, h]. */
-    private INDArray dZ, dZSeq, dC;
+    private INDArray dZ, dC;
     /** Per-step blocks of the arrays above and of their gate columns. */
     private INDArray[] zBlock, zG, zF, zO, zI, zSig, cBlock, tcBlock, fG, fF, fO, fI, kBlock, dCBlock, dZBlock, dZG, dZF, dZO, dZI;
 
     FusedLstm(int index, int nIn, int h, INDArray gW, INDArray gRW, INDArray gb, MatrixProducts products) {
-        super(index, nIn, h, gW, gRW, gb, products);
-    }
-
-    @Override
-    String cell() {
-        return "LSTM";
+        super("LSTM", index, nIn, h, gW, gRW, gb, products);
     }
 
     @Override
     void layoutCell(Buffers buffers, long r) {
         long g = 4L * h;
         z = buffers.columnMajor(r, g);
-        zSeq = rows(z, b, r);
         dZ = buffers.columnMajor(r, g);
-        dZSeq = rows(dZ, b, r);
+        projection = rows(z, b, r);
+        biased = z;
+        preActivationGradient = rows(dZ, b, r);
         f = buffers.columnMajor(r, g);
         cx = buffers.columnMajor(r, h);
         tc = buffers.columnMajor(r, h);
         k = buffers.columnMajor(r, h);
         dC = buffers.columnMajor(r, h);
         zBlock = blocks(z, b, 1, t);
-        zG = colBlocks(zBlock, 0, h);
-        zF = colBlocks(zBlock, h, 2L * h);
-        zO = colBlocks(zBlock, 2L * h, 3L * h);
-        zI = colBlocks(zBlock, 3L * h, g);
+        INDArray[][] zGates = gateBlocks(zBlock, h, 4);
+        zG = zGates[0];
+        zF = zGates[1];
+        zO = zGates[2];
+        zI = zGates[3];
         zSig = colBlocks(zBlock, h, g);
         cBlock = blocks(cx, b, 0, t + 1);
         tcBlock = blocks(tc, b, 1, t);
-        INDArray[] fBlock = blocks(f, b, 1, t);
-        fG = colBlocks(fBlock, 0, h);
-        fF = colBlocks(fBlock, h, 2L * h);
-        fO = colBlocks(fBlock, 2L * h, 3L * h);
-        fI = colBlocks(fBlock, 3L * h, g);
+        INDArray[][] fGates = gateBlocks(blocks(f, b, 1, t), h, 4);
+        fG = fGates[0];
+        fF = fGates[1];
+        fO = fGates[2];
+        fI = fGates[3];
         kBlock = blocks(k, b, 1, t);
         dCBlock = blocks(dC, b, 1, t);
         dZBlock = blocks(dZ, b, 1, t);
-        dZG = colBlocks(dZBlock, 0, h);
-        dZF = colBlocks(dZBlock, h, 2L * h);
-        dZO = colBlocks(dZBlock, 2L * h, 3L * h);
-        dZI = colBlocks(dZBlock, 3L * h, g);
+        INDArray[][] dZGates = gateBlocks(dZBlock, h, 4);
+        dZG = dZGates[0];
+        dZF = dZGates[1];
+        dZO = dZGates[2];
+        dZI = dZGates[3];
     }
 
     @Override
     INDArray[] stateArrays() {
         return new INDArray[]{hx, cx};
-    }
-
-    @Override
-    INDArray projection() {
-        return zSeq;
-    }
-
-    @Override
-    INDArray biased() {
-        return z;
-    }
-
-    @Override
-    INDArray preActivationGradient() {
-        return dZSeq;
     }
 
     @Override

@@ -17,6 +17,8 @@ import static org.deeprnn.engine.Layout.rows;
  * their cell's arrays and step loops.
  */
 abstract class FusedRecurrent {
+    /** The cell's name for descriptions: "LSTM", "GRU", "SimpleRnn". */
+    final String cell;
     final int index, nIn, h;
     final INDArray gW, gRW, gb;
     final MatrixProducts products;
@@ -33,8 +35,15 @@ abstract class FusedRecurrent {
     INDArray dH, dHOut;
     /** hx by blocks 0..t, dH by blocks 1..t (index s for step s). */
     INDArray[] hBlock, dHBlock;
+    /** Set by {@link #layoutCell}: where X W of all steps goes (rows b..R of the pre-activations). */
+    INDArray projection;
+    /** Set by {@link #layoutCell}: what the bias is added to (block 0 too where it is never read, to keep the op on contiguous memory). */
+    INDArray biased;
+    /** Set by {@link #layoutCell}: dL/d(pre-activations) of all steps, rows b..R. */
+    INDArray preActivationGradient;
 
-    FusedRecurrent(int index, int nIn, int h, INDArray gW, INDArray gRW, INDArray gb, MatrixProducts products) {
+    FusedRecurrent(String cell, int index, int nIn, int h, INDArray gW, INDArray gRW, INDArray gb, MatrixProducts products) {
+        this.cell = cell;
         this.index = index;
         this.nIn = nIn;
         this.h = h;
@@ -43,9 +52,6 @@ abstract class FusedRecurrent {
         this.gb = gb;
         this.products = products;
     }
-
-    /** The cell's name for descriptions: "LSTM", "GRU", "SimpleRnn". */
-    abstract String cell();
 
     /** Lays out this layer's arrays for {@code b} batch rows and {@code t} steps on {@code buffers}. */
     final void layout(Buffers buffers, int b, int t) {
@@ -62,7 +68,7 @@ abstract class FusedRecurrent {
         layoutCell(buffers, r);
     }
 
-    /** Lays out the cell's own [R, *] arrays and their per-step blocks. */
+    /** Lays out the cell's own [R, *] arrays and their per-step blocks, and sets the three arrays the shared passes use. */
     abstract void layoutCell(Buffers buffers, long r);
 
     /** Runs the layer over all steps of {@code x} [t b, nIn], from the carried state when {@code withState}, else from zeros. */
@@ -70,17 +76,11 @@ abstract class FusedRecurrent {
         if (!withState) {
             clearState();
         }
-        products.gemm(x, false, layer.getParam("W"), false, projection(), 1, 0);
-        biased().addiRowVector(layer.getParam("b"));
+        products.gemm(x, false, layer.getParam("W"), false, projection, 1, 0);
+        biased.addiRowVector(layer.getParam("b"));
         profiler.lap(Phase.FORWARD_SEQUENCE_GEMM);
         forwardSteps(layer.getParam("RW"), withState, profiler);
     }
-
-    /** Where X W of all steps goes: rows b..R of the pre-activations. */
-    abstract INDArray projection();
-
-    /** What the bias is added to: the pre-activations (block 0 too where it is never read, to keep the op on contiguous memory). */
-    abstract INDArray biased();
 
     abstract void forwardSteps(INDArray rw, boolean withState, Profiler profiler);
 
@@ -92,7 +92,7 @@ abstract class FusedRecurrent {
         factors();
         profiler.lap(Phase.BACKWARD_FACTORS);
         backwardSteps(layer.getParam("RW"), profiler);
-        INDArray dZ = preActivationGradient();
+        INDArray dZ = preActivationGradient;
         products.gemm(x, true, dZ, false, gW, 1, 0);
         recurrentWeightGradient(dZ);
         products.gemm(ones, false, dZ, false, gb, 1, 0);
@@ -106,9 +106,6 @@ abstract class FusedRecurrent {
     abstract void factors();
 
     abstract void backwardSteps(INDArray rw, Profiler profiler);
-
-    /** dL/d(pre-activations) of all steps: rows b..R, [t b, gates h]. */
-    abstract INDArray preActivationGradient();
 
     /** The RW gradient: H_{t-1}^T dZ of all steps. */
     void recurrentWeightGradient(INDArray dZ) {
@@ -124,6 +121,23 @@ abstract class FusedRecurrent {
     final void keepFinalState() {
         for (INDArray a : stateArrays()) {
             rows(a, 0, b).assign(rows(a, (long) t * b, (long) (t + 1) * b));
+        }
+    }
+
+    /** A copy of the state the next batch starts from, to survive a new {@link #layout}. */
+    final INDArray[] copyState() {
+        INDArray[] arrays = stateArrays(), copies = new INDArray[arrays.length];
+        for (int i = 0; i < arrays.length; i++) {
+            copies[i] = rows(arrays[i], 0, b).dup('f');
+        }
+        return copies;
+    }
+
+    /** Makes {@code copies} (from {@link #copyState}) the state the next batch starts from. */
+    final void restoreState(INDArray[] copies) {
+        INDArray[] arrays = stateArrays();
+        for (int i = 0; i < arrays.length; i++) {
+            rows(arrays[i], 0, b).assign(copies[i]);
         }
     }
 

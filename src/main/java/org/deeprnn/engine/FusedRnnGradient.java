@@ -16,8 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import static org.deeprnn.engine.Layout.rows;
-
 /**
  * A faster {@link BatchGradient} for the chapter's models: stacked DL4J {@code LSTM} and
  * {@code SimpleRnn} layers and the project's {@link GRU} layers, in any mix, under an
@@ -217,10 +215,17 @@ public final class FusedRnnGradient implements BatchGradient {
                 throw new IllegalStateException("The carried hidden state has batch size " + batch + " but this batch has " + b
                         + ": call resetState() between batches of different sizes");
             }
-            List<INDArray[]> state = keep ? saveStates() : null;
+            List<INDArray[]> state = new ArrayList<>();
+            if (keep) {
+                for (FusedRecurrent r : layers) {
+                    state.add(r.copyState());
+                }
+            }
             layout(b, t);
             if (keep) {
-                restoreStates(state);
+                for (int l = 0; l < layers.length; l++) {
+                    layers[l].restoreState(state.get(l));
+                }
                 hasState = true;
             }
         }
@@ -252,29 +257,6 @@ public final class FusedRnnGradient implements BatchGradient {
         profiler.lap(Phase.STATE);
         profiler.end();
         return loss;
-    }
-
-    /** Copies of every layer's carried state (block 0 of its state arrays), to survive a new layout. */
-    private List<INDArray[]> saveStates() {
-        List<INDArray[]> out = new ArrayList<>();
-        for (FusedRecurrent r : layers) {
-            INDArray[] arrays = r.stateArrays();
-            INDArray[] copies = new INDArray[arrays.length];
-            for (int i = 0; i < arrays.length; i++) {
-                copies[i] = rows(arrays[i], 0, r.b).dup('f');
-            }
-            out.add(copies);
-        }
-        return out;
-    }
-
-    private void restoreStates(List<INDArray[]> saved) {
-        for (int l = 0; l < layers.length; l++) {
-            INDArray[] arrays = layers[l].stateArrays();
-            for (int i = 0; i < arrays.length; i++) {
-                rows(arrays[i], 0, layers[l].b).assign(saved.get(l)[i]);
-            }
-        }
     }
 
     /** Lays out every working array for {@code b} batch rows and {@code t} steps, reusing the memory of larger batches. */
@@ -339,7 +321,7 @@ public final class FusedRnnGradient implements BatchGradient {
         }
         List<String> parts = new ArrayList<>();
         for (FusedRecurrent r : layers) {
-            parts.add(r.cell() + "(" + r.nIn + "->" + r.h + ")");
+            parts.add(r.cell + "(" + r.nIn + "->" + r.h + ")");
         }
         parts.add("output(" + output.nIn + "->" + output.nOut + ")");
         return String.join(", ", parts) + "; " + products.describe();

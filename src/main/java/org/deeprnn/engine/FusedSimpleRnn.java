@@ -11,42 +11,23 @@ import static org.deeprnn.engine.Layout.rows;
 
 /** DL4J's SimpleRnn: h_t = tanh(x_t W + h_{t-1} RW + b), computed in place in the hidden states. */
 final class FusedSimpleRnn extends FusedRecurrent {
-    /** 1 - h^2 [R, h] and the gradient w.r.t. the pre-activations [R, h] (dZSeq its rows b..R). */
-    private INDArray d, dZ, dZSeq;
+    /** 1 - h^2 [R, h] and the gradient w.r.t. the pre-activations [R, h]. */
+    private INDArray d, dZ;
     private INDArray[] dBlock, dZBlock;
 
     FusedSimpleRnn(int index, int nIn, int h, INDArray gW, INDArray gRW, INDArray gb, MatrixProducts products) {
-        super(index, nIn, h, gW, gRW, gb, products);
-    }
-
-    @Override
-    String cell() {
-        return "SimpleRnn";
+        super("SimpleRnn", index, nIn, h, gW, gRW, gb, products);
     }
 
     @Override
     void layoutCell(Buffers buffers, long r) {
         d = buffers.columnMajor(r, h);
         dZ = buffers.columnMajor(r, h);
-        dZSeq = rows(dZ, b, r);
+        projection = hOut;
+        biased = hOut; // not block 0: it holds the state the batch starts from
+        preActivationGradient = rows(dZ, b, r);
         dBlock = blocks(d, b, 1, t);
         dZBlock = blocks(dZ, b, 1, t);
-    }
-
-    @Override
-    INDArray projection() {
-        return hOut;
-    }
-
-    /** Only the steps' rows: block 0 of the hidden states is the state the batch starts from. */
-    @Override
-    INDArray biased() {
-        return hOut;
-    }
-
-    @Override
-    INDArray preActivationGradient() {
-        return dZSeq;
     }
 
     @Override

@@ -39,6 +39,15 @@ final class Layout {
         return out;
     }
 
+    /** The {@code gates} column blocks of width {@code h} of every block: element [k][s] is gate k of block s. */
+    static INDArray[][] gateBlocks(INDArray[] blocks, long h, int gates) {
+        INDArray[][] out = new INDArray[gates][];
+        for (int k = 0; k < gates; k++) {
+            out[k] = colBlocks(blocks, k * h, (k + 1) * h);
+        }
+        return out;
+    }
+
     /** Row blocks {@code first .. first + count - 1} of a [R, width] matrix with {@code b} rows per block, one per step. */
     static INDArray[] blocks(INDArray m, int b, int first, int count) {
         INDArray[] out = new INDArray[count];

@@ -134,12 +134,12 @@ public final class FusedRnnGradient implements BatchGradient {
         return unsupportedReason(net) == null;
     }
 
-    /** {@link GradientViews#ensureGradientView}, for the engines of this package and below. */
+    /** {@link GradientViews#ensureGradientView}, for the other engines of this package. */
     static INDArray ensureGradientView(MultiLayerNetwork net) {
         return GradientViews.ensureGradientView(net);
     }
 
-    /** {@link GradientViews#sameMemory}, for the engines of this package and below. */
+    /** {@link GradientViews#sameMemory}, for the other engines of this package. */
     static boolean sameMemory(INDArray a, INDArray b) {
         return GradientViews.sameMemory(a, b);
     }

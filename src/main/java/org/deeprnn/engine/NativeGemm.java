@@ -33,18 +33,9 @@ final class NativeGemm implements MatrixProducts {
         return null;
     }
 
-    /** Threads OpenBLAS uses for one product (set with {@link #setThreads}). */
     @Override
     public String describe() {
         return "OpenBLAS products";
-    }
-
-    static int threads() {
-        return openblas_nolapack.blas_get_num_threads();
-    }
-
-    static void setThreads(int threads) {
-        openblas_nolapack.blas_set_num_threads(threads);
     }
 
     /**

@@ -37,8 +37,7 @@ import java.util.function.Supplier;
  *   <li>{@code dl4j-fit}: {@code MultiLayerNetwork.fit(DataSet)}, DL4J's own training step;</li>
  *   <li>{@code trainer-dl4j}: the {@link Trainer}'s step (per-token scaling, global-norm
  *   clipping, updater) on {@link Dl4jBatchGradient};</li>
- *   <li>{@code trainer-fused}: the same step on {@link FusedRnnGradient} (default: single-threaded);
- *   {@code trainer-fused-Nt} / {@code -Nb} run it with N threads for everything / for the large products only.</li>
+ *   <li>{@code trainer-fused}: the same step on {@link FusedRnnGradient}.</li>
  * </ul>
  * It also measures ND4J's single-precision matrix-product speed (the OpenBLAS it runs on) at the
  * model's shapes, and from it the floor: the time the iteration's matrix products alone would take
@@ -98,9 +97,7 @@ public final class TrainingBenchmark {
                   --warmup N           untimed iterations first (default 5)
                   --cells rnn,lstm     which cells (default both)
                   --layers 1,2,3       which depths (default 1,2,3)
-                  --paths a,b          among dl4j-fit, trainer-dl4j, trainer-fused (default: these three) and
-                                       trainer-fused-Nt (the fused path with N threads for everything) or
-                                       trainer-fused-Nb (step loops on 1 thread, N BLAS threads for the rest)
+                  --paths a,b          among dl4j-fit, trainer-dl4j, trainer-fused (default: these three)
                   --no-gemm            skip the matrix-product measurement (no floor then)
                   --profile            print where the fused path's time goes, phase by phase
                   --out DIR            where the CSV goes (default target/benchmark)""";
@@ -139,9 +136,8 @@ public final class TrainingBenchmark {
 
     private static String path(String s) {
         String p = s.trim();
-        if (!List.of("dl4j-fit", "trainer-dl4j", "trainer-fused").contains(p) && !p.matches("trainer-fused-[1-9][0-9]*[tb]")) {
-            throw new IllegalArgumentException("Unknown path " + s + ": use dl4j-fit, trainer-dl4j, trainer-fused"
-                    + ", trainer-fused-Nt or trainer-fused-Nb");
+        if (!List.of("dl4j-fit", "trainer-dl4j", "trainer-fused").contains(p)) {
+            throw new IllegalArgumentException("Unknown path " + s + ": use dl4j-fit, trainer-dl4j or trainer-fused");
         }
         return p;
     }
@@ -291,19 +287,14 @@ public final class TrainingBenchmark {
                     steps.put(p, net::fit);
                 }
                 case "trainer-dl4j" -> steps.put(p, new TrainerStep(network(cell, layers, 1.0), Dl4jBatchGradient::new));
-                case "trainer-fused" -> steps.put(p, new TrainerStep(network(cell, layers, 1.0), FusedRnnGradient::new));
-                default -> {
-                    int n = Integer.parseInt(p.substring("trainer-fused-".length(), p.length() - 1));
-                    Supplier<BatchGradient> engine = p.endsWith("t") ? () -> new FusedRnnGradient(n, n) : () -> new FusedRnnGradient(1, n);
-                    steps.put(p, new TrainerStep(network(cell, layers, 1.0), engine));
-                }
+                default -> steps.put(p, new TrainerStep(network(cell, layers, 1.0), FusedRnnGradient::new));
             }
         }
         Map<String, double[]> times = new LinkedHashMap<>();
         steps.keySet().forEach(k -> times.put(k, new double[o.reps]));
         for (int i = 0; i < o.warmup + o.reps; i++) {
             DataSet batch = data.get(i % data.size());
-            if (i == o.warmup) {
+            if (i == o.warmup && o.profile) {
                 for (Step st : steps.values()) {
                     if (st instanceof TrainerStep ts && ts.engine instanceof FusedRnnGradient f) {
                         f.resetProfile();

@@ -20,6 +20,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -142,25 +143,34 @@ class FusedRnnGradientTest {
         compareOverBatches(cell, layers, DataType.DOUBLE, true, 1, 1e-10);
     }
 
-    /** Splitting the batch rows across threads in the step loops changes nothing but the speed. */
-    @Test
-    void laneThreadsGiveTheSameGradient() {
-        for (CellType cell : CellType.values()) {
-            MultiLayerNetwork one = network(cell, 2, DataType.DOUBLE, 31), two = network(cell, 2, DataType.DOUBLE, 31);
-            FusedRnnGradient single = new FusedRnnGradient(1, 1), split = new FusedRnnGradient(2, 2);
-            single.prepare(one, true, STEPS);
-            split.prepare(two, true, STEPS);
-            Random r = new Random(8);
-            for (int k = 0; k < 3; k++) {
-                DataSet ds = batch(r, DataType.DOUBLE);
-                assertEquals(single.compute(one, ds), split.compute(two, ds), 1e-12);
-                assertTrue(relativeDifference(two.gradient().gradient(), one.gradient().gradient()) < 1e-12, cell + " batch " + k);
-            }
-            split.finish(two);
-        }
-        assertThrows(IllegalArgumentException.class, () -> new FusedRnnGradient(0, 1));
+    /**
+     * A smaller last batch (notebook 5: 10,000 windows at batch 1,024) reuses the working memory of the
+     * full batches and gives bit for bit the loss and gradient a fresh engine gives on it alone; the
+     * next full batch allocates nothing either.
+     */
+    @ParameterizedTest(name = "{0}: smaller last batch")
+    @CsvSource({"LSTM", "GRU", "SIMPLE_RNN", "GRU LSTM SIMPLE_RNN"})
+    void smallerLastBatchReusesTheBuffersAndGivesTheSameGradient(String cells) {
+        MultiLayerNetwork reused = stack(cells, DataType.DOUBLE, 55), fresh = stack(cells, DataType.DOUBLE, 55);
+        FusedRnnGradient engine = new FusedRnnGradient(), reference = new FusedRnnGradient();
+        engine.prepare(reused, false, STEPS);
+        reference.prepare(fresh, false, STEPS);
+        Random r = new Random(21);
+        DataSet full = batch(r, DataType.DOUBLE), last = batch(r, DataType.DOUBLE);
+        last = new DataSet(last.getFeatures().get(NDArrayIndex.interval(0, BATCH - 1)).dup(),
+                last.getLabels().get(NDArrayIndex.interval(0, BATCH - 1)).dup());
+        engine.compute(reused, full);
+        int allocations = engine.bufferAllocations();
+        assertTrue(allocations > 0);
+        double loss = engine.compute(reused, last);
+        double expected = reference.compute(fresh, last);
+        assertEquals(expected, loss, 0.0, "loss of the smaller batch");
+        assertArrayEquals(fresh.gradient().gradient().toDoubleVector(), reused.gradient().gradient().toDoubleVector(),
+                "gradient of the smaller batch, bit for bit");
+        engine.compute(reused, full);
+        assertEquals(allocations, engine.bufferAllocations(), "buffers allocated after the first full batch");
+        assertEquals(allocations, reference.bufferAllocations(), "the same buffers as a fresh engine's");
     }
-
 
     /**
      * With the state carried into a second batch, the gradient is that of the batch's loss with the

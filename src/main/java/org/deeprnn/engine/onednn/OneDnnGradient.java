@@ -168,22 +168,21 @@ public final class OneDnnGradient implements BatchGradient {
     }
 
     private double run(Plan plan, INDArray features, INDArray labels) {
-        plan.input.reshape('c', plan.t, plan.n, topology.nIn).assign(features.permute(2, 0, 1));
-        plan.labels.reshape('c', plan.t, plan.n, topology.nOut).assign(labels.permute(2, 0, 1));
         RecurrentStage[] stages = plan.stages;
         int top = stages.length;
         Layer out = net.getLayer(top);
-        INDArray w = out.getParam("W");
+        INDArray w = out.getParam("W"), b = out.getParam("b");
         OneDnn.withThreads(threads, () -> {
+            plan.load(features, labels);
             for (int l = 0; l < top; l++) {
                 Layer layer = net.getLayer(l);
                 stages[l].loadWeights(layer.getParam("W"), layer.getParam("RW"), layer.getParam("b"));
                 stages[l].forward();
             }
-            plan.output.logits(w);
+            plan.output.forward(w, b);
             return null;
         });
-        double loss = plan.output.loss(Nd4j.getExecutioner(), out.getParam("b"), plan.labels);
+        double loss = plan.output.loss();
         OneDnn.withThreads(threads, () -> {
             INDArray[][] g = topology.gradients;
             plan.output.backward(w, g[top][0], g[top][1]);

@@ -29,8 +29,9 @@ import java.util.Map;
  * Batch shapes: the primitives and buffers of each (batch size, steps) are built once and kept (the last,
  * smaller batch of an epoch has its own); a carried state survives a change of steps but not of batch size.
  * <p>
- * Threads: oneDNN runs on {@link #threads()} OpenMP threads of the calling thread (all cores by default),
- * set only around its own calls; ND4J's operations in between and OpenBLAS are untouched. See {@code OneDnn}.
+ * Threads: oneDNN runs on OpenMP threads of the calling thread, their number set only around its own calls
+ * (ND4J's operations in between and OpenBLAS are untouched; see {@code OneDnn}): a fixed count
+ * ({@link #withThreads}), or by default one or all cores, whichever measures faster ({@code ThreadChooser}).
  * <p>
  * Not available (the {@code Trainer} then takes {@code FusedRnnGradient}) when oneDNN's natives do not load
  * on this platform, off ND4J's CPU backend, for DOUBLE networks, and for every network
@@ -38,7 +39,8 @@ import java.util.Map;
  */
 public final class OneDnnGradient implements BatchGradient {
     private static final int MAX_PLANS = 4;
-    private final int threads;
+    private final ThreadChooser threads;
+    private Plan lastRun;
     private final Map<Long, Plan> plans = new LinkedHashMap<>(8, 0.75f, true);
     private MultiLayerNetwork net;
     private Topology topology;
@@ -46,21 +48,24 @@ public final class OneDnnGradient implements BatchGradient {
     private boolean carry;
     private boolean hasState;
 
-    private OneDnnGradient(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("oneDNN needs at least one thread, got " + threads);
-        }
+    private OneDnnGradient(ThreadChooser threads) {
         this.threads = threads;
     }
 
-    /** The engine with oneDNN on every core the JVM sees. */
+    /**
+     * The engine with oneDNN on one thread or on every core the JVM sees, whichever measures faster while
+     * it trains (see {@code ThreadChooser}: on a shared machine two threads can be far slower than one).
+     */
     public static OneDnnGradient create() {
-        return new OneDnnGradient(Runtime.getRuntime().availableProcessors());
+        return new OneDnnGradient(ThreadChooser.adaptive(Runtime.getRuntime().availableProcessors()));
     }
 
-    /** The engine with oneDNN on {@code threads} threads. */
+    /** The engine with oneDNN on {@code threads} threads, always. */
     public static OneDnnGradient withThreads(int threads) {
-        return new OneDnnGradient(threads);
+        if (threads < 1) {
+            throw new IllegalArgumentException("oneDNN needs at least one thread, got " + threads);
+        }
+        return new OneDnnGradient(ThreadChooser.fixed(threads));
     }
 
     /** Whether oneDNN's natives load here and ND4J runs on its CPU backend. */
@@ -98,8 +103,9 @@ public final class OneDnnGradient implements BatchGradient {
         return null;
     }
 
+    /** The number of threads oneDNN runs the next batch on (fixed, or as last chosen). */
     public int threads() {
-        return threads;
+        return threads.current();
     }
 
     @Override
@@ -118,6 +124,7 @@ public final class OneDnnGradient implements BatchGradient {
         topology = new Topology(net);
         plans.clear();
         current = null;
+        lastRun = null;
         hasState = false;
     }
 
@@ -157,7 +164,11 @@ public final class OneDnnGradient implements BatchGradient {
             plan.clearState();
         }
         current = plan;
-        double loss = run(plan, features, labels);
+        int count = threads.next();
+        long start = System.nanoTime();
+        double loss = run(plan, features, labels, count);
+        threads.record(System.nanoTime() - start, plan == lastRun);
+        lastRun = plan;
         if (carry) {
             for (RecurrentStage s : plan.stages) {
                 s.carryState();
@@ -167,12 +178,12 @@ public final class OneDnnGradient implements BatchGradient {
         return loss;
     }
 
-    private double run(Plan plan, INDArray features, INDArray labels) {
+    private double run(Plan plan, INDArray features, INDArray labels, int count) {
         RecurrentStage[] stages = plan.stages;
         int top = stages.length;
         Layer out = net.getLayer(top);
         INDArray w = out.getParam("W"), b = out.getParam("b");
-        OneDnn.withThreads(threads, () -> {
+        OneDnn.withThreads(count, () -> {
             plan.load(features, labels);
             for (int l = 0; l < top; l++) {
                 Layer layer = net.getLayer(l);
@@ -183,7 +194,7 @@ public final class OneDnnGradient implements BatchGradient {
             return null;
         });
         double loss = plan.output.loss();
-        OneDnn.withThreads(threads, () -> {
+        OneDnn.withThreads(count, () -> {
             INDArray[][] g = topology.gradients;
             plan.output.backward(w, g[top][0], g[top][1]);
             for (int l = top - 1; l >= 0; l--) {
@@ -202,7 +213,7 @@ public final class OneDnnGradient implements BatchGradient {
         Plan plan = plans.get(key);
         if (plan == null) {
             try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                plan = OneDnn.withThreads(threads, () -> new Plan(topology, n, t));
+                plan = OneDnn.withThreads(threads.current(), () -> new Plan(topology, n, t));
             }
             if (plans.size() >= MAX_PLANS) {
                 Long eldest = plans.keySet().iterator().next();
@@ -225,6 +236,7 @@ public final class OneDnnGradient implements BatchGradient {
         hasState = false;
         plans.clear();
         current = null;
+        lastRun = null;
     }
 
     @Override
@@ -241,7 +253,7 @@ public final class OneDnnGradient implements BatchGradient {
     /** The layers this engine is bound to, e.g. "LSTM(28->256), LSTM(256->256), output(256->28); oneDNN, 2 threads". */
     public String describe() {
         if (topology == null) {
-            return "not prepared; oneDNN, " + threads + " thread(s)";
+            return "not prepared; oneDNN, " + threads.describe();
         }
         List<String> parts = new ArrayList<>();
         int in = topology.nIn;
@@ -250,6 +262,6 @@ public final class OneDnnGradient implements BatchGradient {
             in = topology.hidden[l];
         }
         parts.add("output(" + in + "->" + topology.nOut + ")");
-        return String.join(", ", parts) + "; oneDNN, " + threads + " thread(s)";
+        return String.join(", ", parts) + "; oneDNN, " + threads.describe();
     }
 }

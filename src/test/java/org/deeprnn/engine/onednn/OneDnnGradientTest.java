@@ -9,7 +9,9 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeprnn.engine.BatchGradient;
 import org.deeprnn.engine.FusedRnnGradient;
 import org.deeprnn.layer.GRU;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.activations.Activation;
@@ -21,7 +23,9 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -81,7 +85,32 @@ class OneDnnGradientTest {
         return diff / Math.max(1e-3, Transforms.abs(b).maxNumber().doubleValue());
     }
 
+    /** The largest relative gradient difference from the fused engine seen by the equality tests (printed once). */
     static double worst;
+
+    @AfterAll
+    static void report() {
+        if (worst > 0) {
+            System.out.printf("oneDNN against fused engine: largest relative gradient difference %.2e%n", worst);
+        }
+    }
+
+    /** Runs both engines over {@code batches} on two copies of one network and compares loss and gradient after each. */
+    static void compareWithFused(String what, Supplier<MultiLayerNetwork> factory, BatchGradient onednn, boolean carry,
+                                 List<DataSet> batches) {
+        MultiLayerNetwork ref = factory.get(), fast = factory.get();
+        BatchGradient fused = new FusedRnnGradient();
+        fused.prepare(ref, carry, STEPS);
+        onednn.prepare(fast, carry, STEPS);
+        for (int k = 0; k < batches.size(); k++) {
+            DataSet ds = batches.get(k);
+            double lr = fused.compute(ref, ds), lf = onednn.compute(fast, ds);
+            assertEquals(lr, lf, FLOAT_TOLERANCE * Math.abs(lr), what + " batch " + k + ": loss");
+            double rel = relativeDifference(fast.getFlattenedGradients(), ref.gradient().gradient());
+            worst = Math.max(worst, rel);
+            assertTrue(rel <= FLOAT_TOLERANCE, what + " batch " + k + ": gradient differs by " + rel);
+        }
+    }
 
     @ParameterizedTest(name = "{0}, carried state {1}: loss and gradient equal the fused engine's")
     @CsvSource({"LSTM,false", "LSTM,true", "LSTM LSTM,true", "LSTM LSTM LSTM,true",
@@ -102,5 +131,123 @@ class OneDnnGradientTest {
             worst = Math.max(worst, rel);
             assertTrue(rel <= FLOAT_TOLERANCE, cells + " carry=" + carry + " batch " + k + ": gradient differs by " + rel);
         }
+    }
+
+    @Test
+    void carriedStateSurvivesAChangeOfStepsAndRefusesAChangeOfBatchSize() {
+        Random r = new Random(3);
+        List<DataSet> batches = List.of(batch(r, BATCH, STEPS), batch(r, BATCH, 3), batch(r, BATCH, STEPS));
+        compareWithFused("LSTM GRU, steps 5, 3, 5", () -> stack("LSTM GRU", 5, 8), OneDnnGradient.withThreads(1), true, batches);
+
+        MultiLayerNetwork net = stack("GRU", 5, 8);
+        OneDnnGradient engine = OneDnnGradient.create();
+        engine.prepare(net, true, STEPS);
+        engine.compute(net, batch(r, BATCH, STEPS));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> engine.compute(net, batch(r, BATCH - 1, STEPS)));
+        assertTrue(e.getMessage().contains("batch size " + BATCH) && e.getMessage().contains("resetState"), e.getMessage());
+        engine.resetState(net);
+        assertTrue(engine.compute(net, batch(r, BATCH - 1, STEPS)) > 0, "after resetState a smaller batch trains");
+    }
+
+    @Test
+    void aSmallerLastBatchAndBackUseTheirOwnBuffers() {
+        Random r = new Random(4);
+        List<DataSet> batches = List.of(batch(r, BATCH, STEPS), batch(r, 1, STEPS), batch(r, BATCH, STEPS), batch(r, 3, STEPS));
+        compareWithFused("RNN LSTM, batches 4, 1, 4, 3", () -> stack("RNN LSTM", 4, 9), OneDnnGradient.create(), false, batches);
+    }
+
+    @Test
+    void oneAndTwoThreadsAndDoubleDataGiveTheSameGradient() {
+        Random r = new Random(5);
+        DataSet floats = batch(r, BATCH, STEPS);
+        DataSet doubles = new DataSet(floats.getFeatures().castTo(DataType.DOUBLE), floats.getLabels().castTo(DataType.DOUBLE));
+        MultiLayerNetwork a = stack("GRU LSTM", 8, 10), b = stack("GRU LSTM", 8, 10);
+        BatchGradient one = OneDnnGradient.withThreads(1), two = OneDnnGradient.withThreads(2);
+        one.prepare(a, false, STEPS);
+        two.prepare(b, false, STEPS);
+        double la = one.compute(a, floats), lb = two.compute(b, doubles);
+        assertEquals(la, lb, FLOAT_TOLERANCE * la, "loss");
+        double rel = relativeDifference(b.getFlattenedGradients(), a.getFlattenedGradients());
+        assertTrue(rel <= FLOAT_TOLERANCE, "gradient differs by " + rel);
+    }
+
+    @Test
+    void regressionOutputEqualsTheFusedEngine() {
+        Supplier<MultiLayerNetwork> factory = () -> {
+            MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(6).dataType(DataType.FLOAT)
+                    .weightInit(WeightInit.XAVIER).updater(new Sgd(0.1)).list()
+                    .layer(new GRU.Builder().nIn(2).nOut(5).build())
+                    .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).nIn(5).nOut(2).build())
+                    .build());
+            net.init();
+            return net;
+        };
+        Random r = new Random(6);
+        List<DataSet> batches = List.of(
+                new DataSet(Nd4j.rand(r.nextLong(), new long[]{BATCH, 2, STEPS}).castTo(DataType.FLOAT), Nd4j.rand(r.nextLong(), new long[]{BATCH, 2, STEPS}).castTo(DataType.FLOAT)),
+                new DataSet(Nd4j.rand(r.nextLong(), new long[]{BATCH, 2, STEPS}).castTo(DataType.FLOAT), Nd4j.rand(r.nextLong(), new long[]{BATCH, 2, STEPS}).castTo(DataType.FLOAT)));
+        compareWithFused("GRU with identity and MSE", factory, OneDnnGradient.create(), true, batches);
+    }
+
+    /**
+     * Central differences of the loss of a second batch with the state carried from a first one, that
+     * incoming state held fixed: in float, eps 1e-2, at elements of every parameter array.
+     */
+    @Test
+    void carriedStateGradientMatchesFiniteDifferences() {
+        String cells = "LSTM GRU RNN";
+        Random r = new Random(7);
+        DataSet first = batch(r, 2, 3), second = batch(r, 2, 3);
+        MultiLayerNetwork net = stack(cells, 3, 11);
+        OneDnnGradient engine = OneDnnGradient.withThreads(1);
+        engine.prepare(net, true, 3);
+        engine.compute(net, first);
+        engine.compute(net, second);
+        INDArray analytic = net.getFlattenedGradients().dup();
+        INDArray params = net.params(), base = params.dup();
+        double scale = Transforms.abs(analytic).maxNumber().doubleValue(), worstError = 0;
+        float eps = 1e-2f;
+        for (long i = 0; i < params.length(); i += 7) {
+            float saved = params.getFloat(i);
+            params.putScalar(i, saved + eps);
+            double up = secondBatchLoss(net, base, first, second);
+            params.putScalar(i, saved - eps);
+            double down = secondBatchLoss(net, base, first, second);
+            params.putScalar(i, saved);
+            double numeric = (up - down) / (2 * eps);
+            worstError = Math.max(worstError, Math.abs(numeric - analytic.getDouble(i)) / scale);
+        }
+        assertTrue(worstError < 1e-2, cells + ": finite differences differ by " + worstError + " of the largest gradient element");
+    }
+
+    /** The second batch's loss from the state the first one leaves, the first run on the parameters {@code base}. */
+    private static double secondBatchLoss(MultiLayerNetwork net, INDArray base, DataSet first, DataSet second) {
+        INDArray perturbed = net.params().dup();
+        OneDnnGradient engine = OneDnnGradient.withThreads(1);
+        engine.prepare(net, true, 3);
+        net.params().assign(base);
+        engine.compute(net, first);
+        net.params().assign(perturbed);
+        return engine.compute(net, second);
+    }
+
+    @Test
+    void refusesWithAReasonWhatItCannotTrain() {
+        MultiLayerNetwork doubles = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).list()
+                .layer(new LSTM.Builder().activation(Activation.TANH).nIn(VOCAB).nOut(4).build())
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(4).nOut(VOCAB).build())
+                .build());
+        doubles.init();
+        assertTrue(OneDnnGradient.unsupportedReason(doubles).contains("FLOAT only"), OneDnnGradient.unsupportedReason(doubles));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OneDnnGradient.create().prepare(doubles, false, STEPS));
+        assertTrue(e.getMessage().contains("FLOAT only") && e.getMessage().contains("FusedRnnGradient"), e.getMessage());
+        MultiLayerNetwork dropout = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
+                .layer(new LSTM.Builder().activation(Activation.TANH).nIn(VOCAB).nOut(4).dropOut(0.5).build())
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(4).nOut(VOCAB).build())
+                .build());
+        dropout.init();
+        assertEquals(FusedRnnGradient.unsupportedReason(dropout), OneDnnGradient.unsupportedReason(dropout));
+        assertNull(OneDnnGradient.unsupportedReason(stack("GRU LSTM RNN", 4, 1)));
+        assertThrows(IllegalArgumentException.class, () -> OneDnnGradient.withThreads(0));
     }
 }

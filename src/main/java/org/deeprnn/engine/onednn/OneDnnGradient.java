@@ -39,6 +39,8 @@ import java.util.Map;
  */
 public final class OneDnnGradient implements BatchGradient {
     private static final int MAX_PLANS = 4;
+    /** Batches of a shape that the thread choice does not time. */
+    private static final int WARM_UP = 3;
     private final ThreadChooser threads;
     private Plan lastRun;
     private final Map<Long, Plan> plans = new LinkedHashMap<>(8, 0.75f, true);
@@ -167,7 +169,8 @@ public final class OneDnnGradient implements BatchGradient {
         int count = threads.next();
         long start = System.nanoTime();
         double loss = run(plan, features, labels, count);
-        threads.record(System.nanoTime() - start, plan == lastRun);
+        threads.record(System.nanoTime() - start, plan == lastRun && plan.runs >= WARM_UP);
+        plan.runs++;
         lastRun = plan;
         if (carry) {
             for (RecurrentStage s : plan.stages) {

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * single batch: it switches when that batch beats the median of the last few at the current count, and
  * otherwise tries less often (every 8, 16, ... up to 128 batches), so that a probe costs little.
  * <p>
- * Only batches of the shape of the one before are timed (a new shape builds its primitives, and a smaller
+ * Only batches of the shape of the one before, after the first few of that shape, are timed (a new shape builds its primitives, and a smaller
  * last batch is faster for its own reason). A fixed count ({@link #fixed}) never probes.
  */
 final class ThreadChooser {

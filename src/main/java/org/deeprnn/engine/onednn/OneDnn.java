@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 
 /**
  * The process-wide part of the oneDNN engine: loading the natives once (or the reason they do not
- * load), the CPU engine and stream, memory descriptors over ND4J arrays, row-major products through
+ * load), the CPU engine and a stream per thread, memory descriptors over ND4J arrays, row-major products through
  * {@code dnnl_sgemm}, and oneDNN's thread count.
  * <p>
  * Threads. The preset's oneDNN runs on OpenMP and asks {@code omp_get_max_threads()} for its team size.
@@ -29,14 +29,15 @@ import java.util.function.Supplier;
 final class OneDnn {
     private static final String UNAVAILABLE;
     private static engine cpu;
-    private static stream cpuStream;
+    /** oneDNN's streams are not safe to share between threads that execute at the same time: one per thread. */
+    private static final ThreadLocal<stream> STREAMS = ThreadLocal.withInitial(() -> new stream(cpu));
 
     static {
         String reason = null;
         try {
             Loader.load(dnnl.class);
             cpu = new engine(engine.kind.cpu, 0);
-            cpuStream = new stream(cpu);
+            STREAMS.get();
         } catch (UnsatisfiedLinkError | ExceptionInInitializerError | NoClassDefFoundError e) {
             reason = "oneDNN's natives did not load on " + Loader.getPlatform() + " (" + e.getClass().getSimpleName()
                     + ": " + e.getMessage() + "); the dnnl and opencl presets of this platform must be on the class path";
@@ -61,7 +62,7 @@ final class OneDnn {
 
     static stream stream() {
         requireAvailable();
-        return cpuStream;
+        return STREAMS.get();
     }
 
     private static void requireAvailable() {

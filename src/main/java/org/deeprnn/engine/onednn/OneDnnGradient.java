@@ -247,7 +247,7 @@ public final class OneDnnGradient implements BatchGradient {
         return false;
     }
 
-    /** Always exact: the carried state enters the forward pass and the gradient holds it fixed. */
+    /** None: a batch starts from the carried state, and its gradient treats that state as a constant. */
     @Override
     public String carriedStateProblem(MultiLayerNetwork net) {
         return null;

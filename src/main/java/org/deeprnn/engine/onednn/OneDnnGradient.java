@@ -11,7 +11,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,24 +138,15 @@ public final class OneDnnGradient implements BatchGradient {
             throw new IllegalArgumentException("OneDnnGradient does not read masks; the Trainer sends masked batches to Dl4jBatchGradient");
         }
         INDArray features = data.getFeatures(), labels = data.getLabels();
-        if (features == null || labels == null || features.rank() != 3 || labels.rank() != 3) {
-            throw new IllegalArgumentException("Expected 3-D features [batch, nIn, steps] and labels [batch, nOut, steps], got "
-                    + (features == null ? "null" : Arrays.toString(features.shape())) + " and "
-                    + (labels == null ? "null" : Arrays.toString(labels.shape())));
-        }
+        topology.checkBatch(features, labels);
         int n = (int) features.size(0), t = (int) features.size(2);
-        if (features.size(1) != topology.nIn || labels.size(0) != n || labels.size(1) != topology.nOut || labels.size(2) != t) {
-            throw new IllegalArgumentException("Batch shapes " + Arrays.toString(features.shape()) + " / " + Arrays.toString(labels.shape())
-                    + " do not fit the network: features need size(1) = " + topology.nIn + ", labels size(1) = " + topology.nOut
-                    + " and the same batch size and number of steps");
-        }
         if (!topology.boundTo(net)) {
             bind(); // DL4J replaced its gradient view (e.g. after init()): attach to the new one
         }
         boolean withState = carry && hasState;
         if (withState && current.n != n) {
-            throw new IllegalStateException("The carried hidden state has batch size " + current.n + " but this batch has " + n
-                    + ": call resetState() between batches of different sizes");
+            throw new IllegalStateException("The hidden state carried from the last batch holds " + current.n + " sequences, this batch "
+                    + n + ": a carried state cannot change its batch size (call resetState() first)");
         }
         Plan plan = plan(n, t);
         if (withState && plan != current) {

@@ -12,6 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -51,6 +52,21 @@ final class Topology {
             gradients[l] = new INDArray[]{view(byKey, l + "_W"), view(byKey, l + "_RW"), view(byKey, l + "_b")};
         }
         gradients[layers] = new INDArray[]{view(byKey, layers + "_W"), view(byKey, layers + "_b")};
+    }
+
+    /** Throws unless {@code features} is [n, nIn, t] and {@code labels} [n, nOut, t] for some n and t. */
+    void checkBatch(INDArray features, INDArray labels) {
+        long[] want = features == null ? null : new long[]{features.size(0), nIn, features.rank() == 3 ? features.size(2) : -1};
+        boolean ok = want != null && labels != null && features.rank() == 3 && labels.rank() == 3
+                && Arrays.equals(features.shape(), want) && Arrays.equals(labels.shape(), new long[]{want[0], nOut, want[2]});
+        if (!ok) {
+            throw new IllegalArgumentException("This network reads batches as features [n, " + nIn + ", t] and labels [n, " + nOut
+                    + ", t] (DL4J's NCW layout); this batch has " + shape(features) + " and " + shape(labels));
+        }
+    }
+
+    private static String shape(INDArray a) {
+        return a == null ? "none" : Arrays.toString(a.shape());
     }
 
     /** Whether the network still writes its gradient where this topology's views point. */

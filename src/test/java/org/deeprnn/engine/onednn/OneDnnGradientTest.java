@@ -149,7 +149,11 @@ class OneDnnGradientTest {
         engine.prepare(net, true, STEPS);
         engine.compute(net, batch(r, BATCH, STEPS));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> engine.compute(net, batch(r, BATCH - 1, STEPS)));
-        assertTrue(e.getMessage().contains("batch size " + BATCH) && e.getMessage().contains("resetState"), e.getMessage());
+        assertTrue(e.getMessage().contains("holds " + BATCH + " sequences") && e.getMessage().contains("resetState"), e.getMessage());
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                () -> engine.compute(net, new DataSet(Nd4j.zeros(DataType.FLOAT, 2, VOCAB + 1, 3), Nd4j.zeros(DataType.FLOAT, 2, VOCAB, 3))));
+        assertTrue(wrong.getMessage().contains("[n, " + VOCAB + ", t]") && wrong.getMessage().contains("[2, " + (VOCAB + 1) + ", 3]"),
+                wrong.getMessage());
         engine.resetState(net);
         assertTrue(engine.compute(net, batch(r, BATCH - 1, STEPS)) > 0, "after resetState a smaller batch trains");
     }

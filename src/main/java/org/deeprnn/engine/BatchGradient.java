@@ -10,6 +10,9 @@ import org.nd4j.linalg.dataset.DataSet;
  * <p>
  * The engines, and which gradient each computes:
  * <ul>
+ *   <li>{@code org.deeprnn.engine.onednn.OneDnnGradient}: the networks the fused engine handles, in FLOAT,
+ *   on oneDNN's RNN primitives where its natives load (Linux x86-64, CPU backend). Exact in the same sense:
+ *   the same loss and gradient as the fused engine to float precision, carried state included.</li>
  *   <li>{@link FusedRnnGradient}: stacks of DL4J {@code LSTM}, {@code SimpleRnn} and the project's
  *   {@code GRU} under an {@code RnnOutputLayer}, no masks, dropout or regularisation. Exact: the
  *   gradient of the reported loss, also when the state is carried across batches (the incoming state
@@ -21,8 +24,8 @@ import org.nd4j.linalg.dataset.DataSet;
  *   gradient and its SimpleRnn recomputes the forward pass without it
  *   ({@link #carriedStateProblem} says so).</li>
  * </ul>
- * The {@code Trainer} chooses per network and data: the fused engine when it handles the network,
- * DL4J's otherwise; a masked batch goes to DL4J's engine; carried state with an engine whose gradient
+ * The {@code Trainer} chooses per network and data: the oneDNN engine when it is available and handles
+ * the network, else the fused engine when it handles the network, DL4J's otherwise; a masked batch goes to DL4J's engine; carried state with an engine whose gradient
  * would not be that of the loss is refused before training starts.
  */
 public interface BatchGradient {

@@ -3,6 +3,7 @@ package org.deeprnn.train;
 import org.deeprnn.engine.BatchGradient;
 import org.deeprnn.engine.Dl4jBatchGradient;
 import org.deeprnn.engine.FusedRnnGradient;
+import org.deeprnn.engine.onednn.OneDnnGradient;
 import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -151,13 +152,18 @@ abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetw
                 return engineFactory.get().getClass().getSimpleName();
             }
             String reason = FusedRnnGradient.unsupportedReason(net);
-            return reason == null ? "FusedRnnGradient (" + FusedRnnGradient.defaultProducts() + "; masked batches: Dl4jBatchGradient)"
+            String oneDnn = OneDnnGradient.unsupportedReason(net);
+            if (oneDnn == null) {
+                return "OneDnnGradient (oneDNN's RNN primitives; masked batches: Dl4jBatchGradient)";
+            }
+            return reason == null ? "FusedRnnGradient (" + FusedRnnGradient.defaultProducts() + "; no oneDNN path: " + oneDnn
+                    + "; masked batches: Dl4jBatchGradient)"
                     : "Dl4jBatchGradient (no fused path: " + reason + ")";
         }
 
         /**
-         * The engine of {@link BatchGradient}'s contract: the given one, else the fused engine where it
-         * handles the network and DL4J's otherwise; refused when the state is carried and the engine's
+         * The engine of {@link BatchGradient}'s contract: the given one, else the oneDNN engine where its
+         * natives load and it handles the network, the fused engine where that handles it, DL4J's otherwise; refused when the state is carried and the engine's
          * gradient would not be that of the loss.
          */
         @Override
@@ -166,7 +172,8 @@ abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetw
             if (engineFactory != null) {
                 engine = engineFactory.get();
             } else {
-                engine = fusedReason == null ? new FusedRnnGradient() : new Dl4jBatchGradient();
+                engine = OneDnnGradient.unsupportedReason(net) == null ? OneDnnGradient.create()
+                        : fusedReason == null ? new FusedRnnGradient() : new Dl4jBatchGradient();
             }
             if (carryState) {
                 String problem = engine.carriedStateProblem(net);

@@ -2,6 +2,7 @@ package org.deeprnn.train;
 
 import org.deeprnn.engine.Dl4jBatchGradient;
 import org.deeprnn.engine.FusedRnnGradient;
+import org.deeprnn.engine.onednn.OneDnnGradient;
 import org.deeprnn.generate.TextGenerator;
 import org.deeprnn.model.CellType;
 import org.deeprnn.model.DeepRnnBuilder;
@@ -129,8 +130,10 @@ class TrainerTest {
         assertFalse(dl4jOnly.contains("global"), dl4jOnly);
         MultiLayerNetwork plain = network(CellType.LSTM, DataType.FLOAT);
         String plainText = Trainer.builder().noClipping().build().describe(plain);
-        assertTrue(plainText.endsWith("clipping: none; gradients: FusedRnnGradient ("
-                + FusedRnnGradient.defaultProducts() + "; masked batches: Dl4jBatchGradient)"), plainText);
+        String engine = OneDnnGradient.available() ? "OneDnnGradient (oneDNN's RNN primitives; masked batches: Dl4jBatchGradient)"
+                : "FusedRnnGradient (" + FusedRnnGradient.defaultProducts() + "; no oneDNN path: " + OneDnnGradient.unsupportedReason(plain)
+                + "; masked batches: Dl4jBatchGradient)";
+        assertTrue(plainText.endsWith("clipping: none; gradients: " + engine), plainText);
         String dropout = Trainer.builder().build().describe(new MultiLayerNetwork(new DeepRnnBuilder().layers(2).hiddenUnits(4).vocabSize(5).dropout(0.2).build()));
         assertTrue(dropout.contains("gradients: Dl4jBatchGradient (no fused path: "), dropout);
     }
@@ -158,7 +161,7 @@ class TrainerTest {
                 .build().fit(net, new ListDataSetIterator<>(batches, 8), new ListDataSetIterator<>(batches.subList(0, 1), 8));
         String printed = log.toString(StandardCharsets.UTF_8);
         System.out.print(printed);
-        assertTrue(printed.contains("gradients: FusedRnnGradient"), printed);
+        assertTrue(printed.contains("gradients: " + (OneDnnGradient.available() ? "OneDnnGradient" : "FusedRnnGradient")), printed);
         assertTrue(printed.contains("per predicted step"), printed);
         assertTrue(printed.contains("epoch 40/40  loss ") && printed.contains("done: loss "), printed);
         assertFalse(printed.contains("perplexity"), printed);

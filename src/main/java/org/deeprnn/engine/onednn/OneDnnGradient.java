@@ -1,0 +1,260 @@
+package org.deeprnn.engine.onednn;
+
+import org.deeprnn.engine.BatchGradient;
+import org.deeprnn.engine.FusedRnnGradient;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link BatchGradient} on oneDNN's recurrent primitives: for the networks {@link FusedRnnGradient}
+ * trains (stacks of DL4J {@code LSTM}, {@code SimpleRnn} and the project's {@code GRU} in any mix under an
+ * {@code RnnOutputLayer} with softmax and cross-entropy, or identity and MSE), in FLOAT, it computes the
+ * same summed loss and the same raw gradient, written into the network's flattened gradient view. Each
+ * recurrent layer is one forward-training and one backward primitive over the whole sequence; the output
+ * layer is three products on {@code dnnl_sgemm} around ND4J's softmax.
+ * <p>
+ * Exact with carried state: a batch starts from the final state of the one before, and its gradient holds
+ * that incoming state fixed, as {@code FusedRnnGradient}'s does; {@link #carriedStateProblem} is null.
+ * Batch shapes: the primitives and buffers of each (batch size, steps) are built once and kept (the last,
+ * smaller batch of an epoch has its own); a carried state survives a change of steps but not of batch size.
+ * <p>
+ * Threads: oneDNN runs on OpenMP threads of the calling thread, their number set only around its own calls
+ * (ND4J's operations in between and OpenBLAS are untouched; see {@code OneDnn}): a fixed count
+ * ({@link #withThreads}), or by default one or all cores, whichever measures faster ({@code ThreadChooser}).
+ * <p>
+ * Not available (the {@code Trainer} then takes {@code FusedRnnGradient}) when oneDNN's natives do not load
+ * on this platform, off ND4J's CPU backend, for DOUBLE networks, and for every network
+ * {@code FusedRnnGradient} refuses; masked batches go to DL4J's engine as the contract says.
+ */
+public final class OneDnnGradient implements BatchGradient {
+    private static final int MAX_PLANS = 4;
+    /** Batches of a shape that the thread choice does not time. */
+    private static final int WARM_UP = 3;
+    private final ThreadChooser threads;
+    private Plan lastRun;
+    private final Map<Long, Plan> plans = new LinkedHashMap<>(8, 0.75f, true);
+    private MultiLayerNetwork net;
+    private Topology topology;
+    private Plan current;
+    private boolean carry;
+    private boolean hasState;
+
+    private OneDnnGradient(ThreadChooser threads) {
+        this.threads = threads;
+    }
+
+    /**
+     * The engine with oneDNN on one thread or on every core the JVM sees, whichever measures faster while
+     * it trains (see {@code ThreadChooser}: on a shared machine two threads can be far slower than one).
+     */
+    public static OneDnnGradient create() {
+        return new OneDnnGradient(ThreadChooser.adaptive(Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** The engine with oneDNN on {@code threads} threads, always. */
+    public static OneDnnGradient withThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("oneDNN needs at least one thread, got " + threads);
+        }
+        return new OneDnnGradient(ThreadChooser.fixed(threads));
+    }
+
+    /** Whether oneDNN's natives load here and ND4J runs on its CPU backend. */
+    public static boolean available() {
+        return unavailableReason() == null;
+    }
+
+    /** Null when {@link #available()}; otherwise why not. */
+    public static String unavailableReason() {
+        String backend = OneDnn.backendProblem();
+        return backend != null ? backend : OneDnn.unavailableReason();
+    }
+
+    /** Null when this engine can train {@code net}; otherwise why not (the Trainer then falls back). */
+    public static String unsupportedReason(MultiLayerNetwork net) {
+        String natives = unavailableReason();
+        if (natives != null) {
+            return natives;
+        }
+        String layers = FusedRnnGradient.unsupportedReason(net);
+        if (layers != null) {
+            return layers;
+        }
+        DataType type = net.params().dataType();
+        if (type != DataType.FLOAT) {
+            return "the network's data type is " + type + "; the oneDNN engine runs FLOAT only";
+        }
+        for (int i = 0; i < net.getnLayers(); i++) {
+            for (Map.Entry<String, INDArray> p : net.getLayer(i).paramTable().entrySet()) {
+                if (!Topology.contiguous(p.getValue())) {
+                    return "layer " + i + ": parameter " + p.getKey() + " is not one column-major run of floats";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The number of threads oneDNN runs the next batch on (fixed, or as last chosen). */
+    public int threads() {
+        return threads.current();
+    }
+
+    @Override
+    public void prepare(MultiLayerNetwork net, boolean carryState, int numSteps) {
+        String reason = unsupportedReason(net);
+        if (reason != null) {
+            throw new IllegalArgumentException("OneDnnGradient cannot train this network: " + reason
+                    + ". Use FusedRnnGradient or Dl4jBatchGradient (the Trainer picks one by itself).");
+        }
+        this.net = net;
+        this.carry = carryState;
+        bind();
+    }
+
+    private void bind() {
+        topology = new Topology(net);
+        plans.clear();
+        current = null;
+        lastRun = null;
+        hasState = false;
+    }
+
+    @Override
+    public double compute(MultiLayerNetwork net, DataSet data) {
+        if (net != this.net) {
+            throw new IllegalStateException("compute() got a different network than prepare(): call prepare(net, ...) first");
+        }
+        if (data.getFeaturesMaskArray() != null || data.getLabelsMaskArray() != null) {
+            throw new IllegalArgumentException("OneDnnGradient does not read masks; the Trainer sends masked batches to Dl4jBatchGradient");
+        }
+        INDArray features = data.getFeatures(), labels = data.getLabels();
+        topology.checkBatch(features, labels);
+        int n = (int) features.size(0), t = (int) features.size(2);
+        if (!topology.boundTo(net)) {
+            bind(); // DL4J replaced its gradient view (e.g. after init()): attach to the new one
+        }
+        boolean withState = carry && hasState;
+        if (withState && current.n != n) {
+            throw new IllegalStateException("The hidden state carried from the last batch holds " + current.n + " sequences, this batch "
+                    + n + ": a carried state cannot change its batch size (call resetState() first)");
+        }
+        Plan plan = plan(n, t);
+        if (withState && plan != current) {
+            plan.takeStateFrom(current);
+        }
+        if (!withState) {
+            plan.clearState();
+        }
+        current = plan;
+        int count = threads.next();
+        long start = System.nanoTime();
+        double loss = run(plan, features, labels, count);
+        threads.record(System.nanoTime() - start, plan == lastRun && plan.runs >= WARM_UP);
+        plan.runs++;
+        lastRun = plan;
+        if (carry) {
+            for (RecurrentStage s : plan.stages) {
+                s.carryState();
+            }
+            hasState = true;
+        }
+        return loss;
+    }
+
+    private double run(Plan plan, INDArray features, INDArray labels, int count) {
+        RecurrentStage[] stages = plan.stages;
+        int top = stages.length;
+        Layer out = net.getLayer(top);
+        INDArray w = out.getParam("W"), b = out.getParam("b");
+        OneDnn.withThreads(count, () -> {
+            plan.load(features, labels);
+            for (int l = 0; l < top; l++) {
+                Layer layer = net.getLayer(l);
+                stages[l].loadWeights(layer.getParam("W"), layer.getParam("RW"), layer.getParam("b"));
+                stages[l].forward();
+            }
+            plan.output.forward(w, b);
+            return null;
+        });
+        double loss = plan.output.loss();
+        OneDnn.withThreads(count, () -> {
+            INDArray[][] g = topology.gradients;
+            plan.output.backward(w, g[top][0], g[top][1]);
+            for (int l = top - 1; l >= 0; l--) {
+                stages[l].backward();
+                stages[l].storeGradients(g[l][0], g[l][1], g[l][2]);
+            }
+            return null;
+        });
+        return loss;
+    }
+
+    // try: the resource is only the workspace scope the block runs in, never read
+    @SuppressWarnings("try")
+    private Plan plan(int n, int t) {
+        long key = ((long) n << 32) | t;
+        Plan plan = plans.get(key);
+        if (plan == null) {
+            try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                plan = OneDnn.withThreads(threads.current(), () -> new Plan(topology, n, t));
+            }
+            if (plans.size() >= MAX_PLANS) {
+                Long eldest = plans.keySet().iterator().next();
+                if (plans.get(eldest) != current) {
+                    plans.remove(eldest);
+                }
+            }
+            plans.put(key, plan);
+        }
+        return plan;
+    }
+
+    @Override
+    public void resetState(MultiLayerNetwork net) {
+        hasState = false;
+    }
+
+    @Override
+    public void finish(MultiLayerNetwork net) {
+        hasState = false;
+        plans.clear();
+        current = null;
+        lastRun = null;
+    }
+
+    @Override
+    public boolean handlesMasks() {
+        return false;
+    }
+
+    /** None: a batch starts from the carried state, and its gradient treats that state as a constant. */
+    @Override
+    public String carriedStateProblem(MultiLayerNetwork net) {
+        return null;
+    }
+
+    /** The layers this engine is bound to, e.g. "LSTM(28->256), LSTM(256->256), output(256->28); oneDNN, 2 threads". */
+    public String describe() {
+        if (topology == null) {
+            return "not prepared; oneDNN, " + threads.describe();
+        }
+        List<String> parts = new ArrayList<>();
+        int in = topology.nIn;
+        for (int l = 0; l < topology.cells.length; l++) {
+            parts.add(topology.cells[l] + "(" + in + "->" + topology.hidden[l] + ")");
+            in = topology.hidden[l];
+        }
+        parts.add("output(" + in + "->" + topology.nOut + ")");
+        return String.join(", ", parts) + "; oneDNN, " + threads.describe();
+    }
+}

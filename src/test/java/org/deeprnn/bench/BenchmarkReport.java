@@ -84,17 +84,23 @@ final class BenchmarkReport {
                 "shape"));
         for (Result r : results) {
             double gflop = r.w().flop() / 1e9;
-            s.append(String.format(Locale.ROOT, "%-10s %2d %-14s %9.1f %8.1f-%-8.1f %10.0f %8.1f %8.1f %7.0f%% %7.2fx %7.2fx  %s%n",
+            s.append(String.format(Locale.ROOT, "%-10s %2d %-14s %9.1f %8.1f-%-8.1f %10.0f %8.1f %8s %8s %8s %8s  %s%n",
                     r.w().cell(), r.w().layers(), r.path(), r.median(), r.percentile(10), r.percentile(90),
-                    r.w().tokens() / (r.median() / 1000), gflop / (r.median() / 1000), r.floorMs(),
-                    100 * r.floorMs() / r.median(), versusFit(r, results), versusPeer(r, results), r.w().shape()));
+                    r.w().tokens() / (r.median() / 1000), gflop / (r.median() / 1000), cell("%.1f", r.floorMs()),
+                    cell("%.0f%%", 100 * r.floorMs() / r.median()), cell("%.2fx", versusFit(r, results)),
+                    cell("%.2fx", versusPeer(r, results)), r.w().shape()));
         }
         s.append("""
                 ms/iter: median over rounds of each round's median; p10-p90 over all timed iterations.
                 floor: the iteration's matrix products alone, each at the fastest library and thread count measured
                 (see the probe lines); 'of floor' = floor / ms/iter. vs fit: speed-up against dl4j-fit.
                 vs peer: speed against the faster PyTorch thread count of the same round (above 1: faster), median over rounds.""");
-        return s.toString().replace("NaN", "  -");
+        return s.toString();
+    }
+
+    /** One number of the table, or a dash where there is none (no floor, no fit, no peer). */
+    private static String cell(String format, double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, format, v);
     }
 
     static String csv(List<Result> results, BenchmarkOptions o) {

@@ -79,7 +79,7 @@ public final class GemmProbe {
                     winners.add(best.by);
                 }
                 if (out != null) {
-                    out.printf(Locale.ROOT, "   %-22s [%5d x %5d] x [%5d x %5d] x%-5d %8.3f ms  best %-11s%s%n", p.name(), p.m(), p.k(),
+                    out.printf(Locale.ROOT, "   %-22s [%5d x %5d] x [%5d x %5d] x%-5d %9.4f ms  best %-11s%s%n", p.name(), p.m(), p.k(),
                             p.k(), p.n(), count, best.seconds * 1e3, best.by, best.detail);
                 }
             }

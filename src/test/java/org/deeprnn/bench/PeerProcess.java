@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class PeerProcess implements AutoCloseable {
     static final String INSTALL_HINT = "install PyTorch for python3 (Debian: apt-get install python3-torch libopenblas0-pthread), "
-            + "or name an interpreter that has it with PEER_PYTHON=...";
+            + "or set PEER_PYTHON to an interpreter that has it";
     private final Process process;
     private final BufferedReader in;
     private final BufferedWriter toPeer;
@@ -43,18 +43,19 @@ final class PeerProcess implements AutoCloseable {
     }
 
     /**
-     * The first of {@code PEER_PYTHON}, {@code python3} and Debian's {@code /usr/bin/python3} (which a
-     * pyenv or venv {@code python3} on the PATH may hide) that can import torch, or null with the
-     * reason printed.
+     * The interpreter that runs the peer: {@code PEER_PYTHON} when set, else the first of {@code python3}
+     * and Debian's {@code /usr/bin/python3} (which a pyenv or venv {@code python3} on the PATH may hide)
+     * that can import torch; null, with the reason and how to install torch printed, when none can.
      */
     static String findPython(PrintStream out) {
         List<String> candidates = new ArrayList<>();
         String env = System.getenv("PEER_PYTHON");
         if (env != null && !env.isBlank()) {
             candidates.add(env.trim());
+        } else {
+            candidates.add("python3");
+            candidates.add("/usr/bin/python3");
         }
-        candidates.add("python3");
-        candidates.add("/usr/bin/python3");
         for (String python : candidates) {
             if (importsTorch(python)) {
                 return python;

@@ -26,6 +26,7 @@ final class BenchmarkOptions {
     int vocab = 28;
     boolean chapter;
     boolean peer;
+    List<Integer> peerThreads = List.of(1, 2);
     List<String> paths = PATHS;
     Path out = Paths.get("target", "benchmark");
     Path peerScript = Paths.get("tools", "bench", "peer.py");
@@ -60,6 +61,7 @@ final class BenchmarkOptions {
                   --peer               also time the same model and step in PyTorch at 1 and 2 threads, in
                                        rounds interleaved with ours, and print the speed ratio to the best
                                        (needs python3 with torch; PEER_PYTHON=... names the interpreter)
+                  --peer-threads 1,2   the peers' thread counts (default 1,2), one process each
                   --rounds N           rounds per model (default 3); each round times every path, then the peers
                   --reps N             timed iterations per path and round (default 7)
                   --warmup N           untimed iterations per path before the first round (default 5)
@@ -86,6 +88,8 @@ final class BenchmarkOptions {
                 }
                 case "--chapter" -> o.chapter = true;
                 case "--peer" -> o.peer = true;
+                case "--peer-threads" -> o.peerThreads = list(a, value(args, ++i)).stream().map(t -> positive("--peer-threads", t))
+                        .distinct().toList();
                 case "--reps" -> o.reps = positive(a, value(args, ++i));
                 case "--rounds" -> o.rounds = positive(a, value(args, ++i));
                 case "--warmup" -> o.warmup = nonNegative(a, value(args, ++i));
@@ -124,7 +128,7 @@ final class BenchmarkOptions {
     }
 
     private static List<String> list(String name, String v) {
-        List<String> items = Arrays.stream(v.split(",")).map(String::trim).toList();
+        List<String> items = Arrays.stream(v.split(",", -1)).map(String::trim).toList();
         if (items.isEmpty() || items.contains("")) {
             throw new IllegalArgumentException(name + " takes a comma-separated list without gaps, got '" + v + "'");
         }

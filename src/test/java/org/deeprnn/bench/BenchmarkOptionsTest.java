@@ -43,6 +43,7 @@ class BenchmarkOptionsTest {
         assertTrue(error("--cells", "lstm,foo").contains("Unknown cell 'foo'"));
         assertTrue(error("--layers").contains("--layers needs a value"));
         assertTrue(error("--paths", "fast").contains("Unknown path 'fast'"));
+        assertTrue(error("--peer-threads", "1,,2").contains("without gaps"));
         assertTrue(error("--chapter", "--hidden", "64").contains("drop --hidden"));
     }
 

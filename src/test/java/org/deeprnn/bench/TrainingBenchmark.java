@@ -36,7 +36,7 @@ import java.util.function.Supplier;
  *   <li>{@code trainer-fused}: the same step on {@link FusedRnnGradient} (default: single-threaded);
  *   {@code trainer-fused-Nt} / {@code -Nb} run it with N threads for everything / for the large products only;</li>
  *   <li>with {@code --peer}, {@code torch-1t} and {@code torch-2t}: the same model and step in PyTorch
- *   ({@code tools/bench/peer.py}) at 1 and 2 threads, in child processes.</li>
+ *   ({@code tools/bench/peer.py}) at 1 and 2 threads (or {@code --peer-threads}), in child processes.</li>
  * </ul>
  * Each model runs in rounds: every path of ours for a few iterations, interleaved iteration by
  * iteration, then each peer, so that a busy machine slows all of them alike; ratios are taken per
@@ -147,7 +147,7 @@ public final class TrainingBenchmark {
         if (python == null) {
             return peers;
         }
-        for (int threads : new int[]{1, 2}) {
+        for (int threads : o.peerThreads) {
             try {
                 PeerProcess p = PeerProcess.start(python, o.peerScript, threads);
                 out.println("   peer " + p.path() + " (" + python + "): " + p.hello);

@@ -1,6 +1,7 @@
 package org.deeprnn.bench;
 
 import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -10,12 +11,12 @@ import java.lang.invoke.MethodType;
  * oneDNN's {@code dnnl_sgemm} for the benchmark's floor, found at run time: the project's build does
  * not depend on {@code org.bytedeco:dnnl}, so this class looks it up by name and is simply absent
  * from the floor when the classes or their natives are not on the class path. oneDNN runs its
- * products on its own OpenMP threads, which follow {@code OMP_NUM_THREADS} (1 in
- * {@code tools/benchmark.sh}); its preset offers no call to change them, so it is timed at that count.
+ * products on OpenMP threads, set through ND4J (see {@link #threads(int)}).
  */
 final class DnnlSgemm implements Sgemm {
     private static final String CLASS = "org.bytedeco.dnnl.global.dnnl";
     private final MethodHandle sgemm;
+    private int saved = -1;
 
     private DnnlSgemm(MethodHandle sgemm) {
         this.sgemm = sgemm;
@@ -46,24 +47,26 @@ final class DnnlSgemm implements Sgemm {
 
     @Override
     public int[] threadCounts(int cores) {
-        return new int[]{ompThreads()};
+        return cores > 1 ? new int[]{1, cores} : new int[]{1};
     }
 
+    /**
+     * oneDNN's OpenMP threads for the calling thread's next products: its {@code libgomp.so.1} is the
+     * one ND4J has loaded already, so ND4J's {@code omp_set_num_threads} reaches it. ND4J's own loops
+     * started from this thread would follow too, which is why {@link #restoreThreads()} puts it back.
+     */
     @Override
     public void threads(int n) {
-        // fixed by OMP_NUM_THREADS, see the class comment
+        if (saved < 0) {
+            saved = NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+        }
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(n);
     }
 
     @Override
     public void restoreThreads() {
-        // nothing was changed
-    }
-
-    static int ompThreads() {
-        try {
-            return Math.max(1, Integer.parseInt(String.valueOf(System.getenv("OMP_NUM_THREADS")).trim()));
-        } catch (NumberFormatException e) {
-            return Runtime.getRuntime().availableProcessors();
+        if (saved > 0) {
+            NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(saved);
         }
     }
 

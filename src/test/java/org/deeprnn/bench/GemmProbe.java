@@ -115,14 +115,14 @@ public final class GemmProbe {
 
     /** The fastest of a few timed samples (a floor: noise from other jobs only ever adds). */
     private static double fastestSeconds(Sgemm g, Workload.Product p, INDArray a, INDArray b, INDArray c) {
-        int inner = (int) Math.max(1, Math.min(200, 1e8 / p.flop())); // about 0.1 GFLOP per sample
+        int inner = (int) Math.max(1, Math.min(200, 5e7 / p.flop())); // about 0.05 GFLOP per sample
         FloatPointer pa = (FloatPointer) a.data().addressPointer(), pb = (FloatPointer) b.data().addressPointer(),
                 pc = (FloatPointer) c.data().addressPointer();
         int lda = (int) a.size(1), ldb = (int) b.size(1), ldc = (int) c.size(1);
         for (int i = 0; i < inner; i++) {
             g.multiply(p.transA(), p.transB(), p.m(), p.n(), p.k(), pa, lda, pb, ldb, pc, ldc);
         }
-        double[] samples = new double[7];
+        double[] samples = new double[15];
         for (int r = 0; r < samples.length; r++) {
             long t0 = System.nanoTime();
             for (int i = 0; i < inner; i++) {

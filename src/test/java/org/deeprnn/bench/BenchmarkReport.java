@@ -20,7 +20,7 @@ final class BenchmarkReport {
 
         /** Median of the round medians. */
         double median() {
-            return median(Arrays.stream(ms).mapToDouble(BenchmarkReport::median).toArray());
+            return BenchmarkReport.median(Arrays.stream(ms).mapToDouble(BenchmarkReport::median).toArray());
         }
 
         double roundMedian(int r) {
@@ -34,10 +34,6 @@ final class BenchmarkReport {
 
         double floorMs() {
             return floor == null ? Double.NaN : floor.ms();
-        }
-
-        private static double median(double[] v) {
-            return BenchmarkReport.median(v);
         }
     }
 

@@ -34,7 +34,7 @@ final class DnnlSgemm implements Sgemm {
             why[0] = "org.bytedeco:dnnl is not on the class path";
         } catch (NoSuchMethodException | IllegalAccessException e) {
             why[0] = "this org.bytedeco:dnnl has no dnnl_sgemm(char, char, ..., FloatPointer, ...): " + e.getMessage();
-        } catch (LinkageError e) {
+        } catch (LinkageError | RuntimeException e) {
             why[0] = "oneDNN's natives did not load (" + e + ")";
         }
         return null;

@@ -14,7 +14,7 @@ import java.util.Map;
  * Where an engine writes its gradient: DL4J's flattened gradient view, the array the trainer hands
  * to the updater, and its per-parameter views, so that no gradient is ever copied into place.
  */
-final class GradientViews {
+public final class GradientViews {
 
     private GradientViews() {
     }
@@ -27,7 +27,7 @@ final class GradientViews {
      */
     // try: the resource is only the workspace scope the block runs in, never read
     @SuppressWarnings("try")
-    static INDArray ensureGradientView(MultiLayerNetwork net) {
+    public static INDArray ensureGradientView(MultiLayerNetwork net) {
         Gradient g = net.gradient();
         INDArray flat = net.getFlattenedGradients();
         if (g != null && flat != null && sameMemory(g.gradient(), flat)) {

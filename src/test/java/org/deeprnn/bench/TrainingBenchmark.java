@@ -3,9 +3,9 @@ package org.deeprnn.bench;
 import org.deeprnn.engine.BatchGradient;
 import org.deeprnn.engine.Dl4jBatchGradient;
 import org.deeprnn.engine.FusedRnnGradient;
-import org.deeprnn.train.Trainer;
-import org.deeprnn.model.CellType;
+import org.deeprnn.engine.onednn.OneDnnGradient;
 import org.deeprnn.model.DeepRnnBuilder;
+import org.deeprnn.train.Trainer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
@@ -20,126 +20,32 @@ import java.nio.file.Paths;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Supplier;
 
 /**
- * Training-speed benchmark of the chapter's models (run it with {@code bash tools/benchmark.sh}):
- * milliseconds per training iteration and tokens per second for SimpleRnn and LSTM with L = 1, 2, 3
- * layers of 256 units, batch 32 x 35 steps, 28-symbol one-hot vocabulary, on three paths measured
- * in one JVM and interleaved iteration by iteration, so that a busy machine slows all of them alike:
+ * Training-speed benchmark of the chapter's models (run it with {@code bash tools/benchmark.sh};
+ * {@code --help} lists the options): milliseconds per training iteration, tokens per second and the
+ * fraction of the matrix-product floor for each cell, depth and path:
  * <ul>
  *   <li>{@code dl4j-fit}: {@code MultiLayerNetwork.fit(DataSet)}, DL4J's own training step;</li>
- *   <li>{@code trainer-dl4j}: the {@link Trainer}'s step (per-token scaling, global-norm
- *   clipping, updater) on {@link Dl4jBatchGradient};</li>
- *   <li>{@code trainer-fused}: the same step on {@link FusedRnnGradient}.</li>
+ *   <li>{@code trainer-dl4j}: the {@link Trainer}'s own step ({@link Trainer#stepwise}: per-token
+ *   scaling, global-norm clipping, updater) on {@link Dl4jBatchGradient};</li>
+ *   <li>{@code trainer-fused}: the same step on {@link FusedRnnGradient};</li>
+ *   <li>{@code trainer-onednn}: the same step on {@link OneDnnGradient}, the engine the Trainer picks for
+ *   FLOAT networks on the CPU backend (left out, with the reason, where oneDNN's natives do not load);</li>
+ *   <li>with {@code --peer}, {@code torch-1t} and {@code torch-2t}: the same model and step in PyTorch
+ *   ({@code tools/bench/peer.py}) at 1 and 2 threads (or {@code --peer-threads}), in child processes.</li>
  * </ul>
- * It also measures ND4J's single-precision matrix-product speed (the OpenBLAS it runs on) at the
- * model's shapes, and from it the floor: the time the iteration's matrix products alone would take
- * at those speeds. Warm-up iterations are excluded; the table gives median and spread (10th-90th
- * percentile) and is also written as CSV under {@code target/benchmark/}.
+ * Each model runs in rounds: every path of ours for a few iterations, interleaved iteration by
+ * iteration, then each peer, so that a busy machine slows all of them alike; ratios are taken per
+ * round. Warm-up iterations are excluded. The table goes to stdout, a CSV to {@code target/benchmark/}.
  */
 public final class TrainingBenchmark {
-    static final int VOCAB = 28, HIDDEN = 256, BATCH = 32, STEPS = 35;
-
     private TrainingBenchmark() {
-    }
-
-    /** Command-line settings. */
-    static final class Options {
-        int warmup = 5;
-        int reps = 20;
-        List<CellType> cells = List.of(CellType.SIMPLE_RNN, CellType.LSTM);
-        List<Integer> layers = List.of(1, 2, 3);
-        List<String> paths = List.of("dl4j-fit", "trainer-dl4j", "trainer-fused");
-        Path out = Paths.get("target", "benchmark");
-        boolean gemm = true;
-        boolean profile = false;
-
-        static Options parse(String[] args) {
-            Options o = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--quick" -> {
-                        o.warmup = 2;
-                        o.reps = 5;
-                    }
-                    case "--reps" -> o.reps = positive(a, value(args, ++i));
-                    case "--warmup" -> o.warmup = nonNegative(a, value(args, ++i));
-                    case "--cells" -> o.cells = Arrays.stream(value(args, ++i).split(",")).map(TrainingBenchmark::cell).toList();
-                    case "--layers" -> o.layers = Arrays.stream(value(args, ++i).split(",")).map(s -> positive("--layers", s)).toList();
-                    case "--paths" -> o.paths = Arrays.stream(value(args, ++i).split(",")).map(TrainingBenchmark::path).toList();
-                    case "--out" -> o.out = Paths.get(value(args, ++i));
-                    case "--no-gemm" -> o.gemm = false;
-                    case "--profile" -> o.profile = true;
-                    case "--help", "-h" -> {
-                        System.out.println(usage());
-                        System.exit(0);
-                    }
-                    default -> throw new IllegalArgumentException("Unknown option " + a + "\n" + usage());
-                }
-            }
-            return o;
-        }
-    }
-
-    static String usage() {
-        return """
-                usage: bash tools/benchmark.sh [options]
-                  --quick              2 warm-up and 5 timed iterations per model and path (a smoke run)
-                  --reps N             timed iterations per model and path (default 20)
-                  --warmup N           untimed iterations first (default 5)
-                  --cells rnn,lstm     which cells (default both)
-                  --layers 1,2,3       which depths (default 1,2,3)
-                  --paths a,b          among dl4j-fit, trainer-dl4j, trainer-fused (default: these three)
-                  --no-gemm            skip the matrix-product measurement (no floor then)
-                  --profile            print where the fused path's time goes, phase by phase
-                  --out DIR            where the CSV goes (default target/benchmark)""";
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(args[i - 1] + " needs a value\n" + usage());
-        }
-        return args[i];
-    }
-
-    private static int positive(String name, String v) {
-        int n = Integer.parseInt(v.trim());
-        if (n <= 0) {
-            throw new IllegalArgumentException(name + " must be at least 1, got " + v);
-        }
-        return n;
-    }
-
-    private static int nonNegative(String name, String v) {
-        int n = Integer.parseInt(v.trim());
-        if (n < 0) {
-            throw new IllegalArgumentException(name + " must be 0 or more, got " + v);
-        }
-        return n;
-    }
-
-    private static CellType cell(String s) {
-        return switch (s.trim().toLowerCase(Locale.ROOT)) {
-            case "rnn", "simplernn", "simple_rnn" -> CellType.SIMPLE_RNN;
-            case "lstm" -> CellType.LSTM;
-            default -> throw new IllegalArgumentException("Unknown cell " + s + ": use rnn or lstm");
-        };
-    }
-
-    private static String path(String s) {
-        String p = s.trim();
-        if (!List.of("dl4j-fit", "trainer-dl4j", "trainer-fused").contains(p)) {
-            throw new IllegalArgumentException("Unknown path " + s + ": use dl4j-fit, trainer-dl4j or trainer-fused");
-        }
-        return p;
     }
 
     /** One benchmarked training step on one network. */
@@ -168,201 +74,167 @@ public final class TrainingBenchmark {
         }
     }
 
-    static MultiLayerNetwork network(CellType cell, int layers, double learningRate) {
-        MultiLayerNetwork net = new DeepRnnBuilder().cell(cell).layers(layers).hiddenUnits(HIDDEN)
-                .vocabSize(VOCAB).seed(42).updater(new Sgd(learningRate)).dataType(DataType.FLOAT).network();
-        return net;
-    }
-
-    static List<DataSet> batches(int count, long seed) {
-        Random r = new Random(seed);
-        List<DataSet> out = new ArrayList<>();
-        for (int k = 0; k < count; k++) {
-            float[] x = new float[BATCH * VOCAB * STEPS], y = new float[BATCH * VOCAB * STEPS];
-            for (int b = 0; b < BATCH; b++) {
-                for (int t = 0; t < STEPS; t++) {
-                    x[(b * VOCAB + r.nextInt(VOCAB)) * STEPS + t] = 1f;
-                    y[(b * VOCAB + r.nextInt(VOCAB)) * STEPS + t] = 1f;
-                }
-            }
-            out.add(new DataSet(Nd4j.create(x, new long[]{BATCH, VOCAB, STEPS}, 'c'),
-                    Nd4j.create(y, new long[]{BATCH, VOCAB, STEPS}, 'c')));
-        }
-        return out;
+    static MultiLayerNetwork network(Workload w, double learningRate) {
+        return new DeepRnnBuilder().cell(w.cell()).layers(w.layers()).hiddenUnits(w.hidden()).vocabSize(w.vocab()).seed(42)
+                .updater(new Sgd(learningRate)).dataType(DataType.FLOAT).network();
     }
 
     /**
-     * Floating-point operations of one training iteration (forward and backward) in matrix products:
-     * per layer the input and recurrent products forward, the recurrent product backward, the two
-     * weight gradients and, above the first layer, the gradient to the layer below; the output layer's
-     * product forward and its two backward products.
+     * The engine behind each trainer path: the one place a new engine joins the benchmark, as
+     * {@code trainer-<name>} here and in {@link BenchmarkOptions#PATHS}.
      */
-    static Flops flops(CellType cell, int layers) {
-        long n = (long) BATCH * STEPS, h = HIDDEN, g = cell.weightBlocks();
-        double perStep = 0, batched = 0;
-        for (int l = 1; l <= layers; l++) {
-            long in = l == 1 ? VOCAB : h;
-            perStep += 2.0 * n * h * g * h * 2;            // H_{t-1} RW forward, dZ_t RW^T backward
-            batched += 2.0 * n * in * g * h;               // X W forward
-            batched += 2.0 * n * in * g * h;               // X^T dZ
-            batched += 2.0 * n * h * g * h;                // H^T dZ
-            if (l > 1) {
-                batched += 2.0 * n * in * g * h;           // dZ W^T to the layer below
-            }
-        }
-        batched += 3 * 2.0 * n * h * VOCAB;               // output: H Wo, H^T dY, dY Wo^T
-        return new Flops(perStep, batched);
+    static Supplier<BatchGradient> engine(String path) {
+        return switch (path) {
+            case "trainer-dl4j" -> Dl4jBatchGradient::new;
+            case "trainer-fused" -> FusedRnnGradient::new;
+            case "trainer-onednn" -> OneDnnGradient::create;
+            default -> throw new IllegalArgumentException("no engine for path " + path);
+        };
     }
 
-    /** Matrix-product work of one iteration, split into per-step products and whole-sequence products. */
-    record Flops(double perStep, double batched) {
-        double total() {
-            return perStep + batched;
-        }
-    }
-
-    /** Timings of one path on one model. */
-    record Result(CellType cell, int layers, String path, double[] ms) {
-        double median() {
-            return percentile(50);
-        }
-
-        double percentile(double p) {
-            double[] s = ms.clone();
-            Arrays.sort(s);
-            double pos = p / 100 * (s.length - 1);
-            int lo = (int) Math.floor(pos), hi = (int) Math.ceil(pos);
-            return s[lo] + (s[hi] - s[lo]) * (pos - lo);
-        }
+    /** Null when the oneDNN engine can train the workload's network here; otherwise why not. */
+    private static String oneDnnProblem(Workload w) {
+        return OneDnnGradient.available() ? OneDnnGradient.unsupportedReason(network(w, 1.0)) : OneDnnGradient.unavailableReason();
     }
 
     public static void main(String[] args) throws IOException {
-        Options o;
+        BenchmarkOptions o;
         try {
-            o = Options.parse(args);
+            o = BenchmarkOptions.parse(args);
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+            System.err.println("benchmark: " + e.getMessage());
             System.exit(2);
             return;
         }
         PrintStream out = System.out;
-        out.println("== Training benchmark: batch " + BATCH + " x " + STEPS + " steps, vocabulary " + VOCAB + ", " + HIDDEN
-                + " hidden units, FLOAT; " + o.warmup + " warm-up + " + o.reps + " timed iterations per model and path");
+        List<Workload> workloads = o.workloads();
+        out.printf(Locale.ROOT, "== Training benchmark, FLOAT: %d model(s); %d warm-up, then %d round(s) of %d timed iterations per path%n",
+                workloads.size(), o.warmup, o.rounds, o.reps);
         out.println(environment());
 
-        GemmProbe.Rates rates = null;
-        if (o.gemm) {
-            out.println("== ND4J (OpenBLAS) single-precision matrix products at the model's shapes");
-            rates = GemmProbe.measure(BATCH, STEPS, HIDDEN, out);
-        }
-
-        List<Result> results = new ArrayList<>();
-        List<DataSet> data = batches(8, 7);
-        for (CellType cell : o.cells) {
-            for (int layers : o.layers) {
-                results.addAll(runModel(cell, layers, o, data));
-                Result last = results.get(results.size() - 1);
-                out.printf(Locale.ROOT, "   %s L=%d done (%s median %.1f ms)%n", cell, layers, last.path(), last.median());
+        List<PeerProcess> peers = o.peer ? startPeers(o, out) : List.of();
+        List<Sgemm> backends = o.gemm ? GemmProbe.backends(out) : List.of();
+        List<BenchmarkReport.Result> results = new ArrayList<>();
+        try {
+            for (Workload w : workloads) {
+                out.println("== " + w.describe());
+                GemmProbe.Floor floor = o.gemm ? GemmProbe.measure(w, backends, out) : null;
+                if (floor != null) {
+                    out.printf(Locale.ROOT, "   floor %.1f ms per iteration (%.2f GFLOP of products)%n", floor.ms(), w.flop() / 1e9);
+                }
+                List<BenchmarkReport.Result> rs = runWorkload(w, o, floor, peers, out);
+                results.addAll(rs);
+                for (BenchmarkReport.Result r : rs) {
+                    out.printf(Locale.ROOT, "   %-14s median %8.1f ms   rounds:", r.path(), r.median());
+                    for (int k = 0; k < r.ms().length; k++) {
+                        out.printf(Locale.ROOT, " %.1f", r.roundMedian(k));
+                    }
+                    out.println();
+                }
             }
+        } finally {
+            peers.forEach(PeerProcess::close);
         }
-        String table = table(results, rates);
         out.println();
-        out.println(table);
+        out.println(BenchmarkReport.table(results));
         Files.createDirectories(o.out);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path csv = o.out.resolve("training-benchmark-" + stamp + ".csv");
-        String csvText = csv(results, rates, o);
+        String csvText = BenchmarkReport.csv(results, o);
         Files.writeString(csv, csvText);
         Files.writeString(o.out.resolve("training-benchmark-latest.csv"), csvText);
-        out.println("CSV: " + csv.toAbsolutePath());
+        out.println("CSV: " + csv);
     }
 
-    static List<Result> runModel(CellType cell, int layers, Options o, List<DataSet> data) {
+    private static List<PeerProcess> startPeers(BenchmarkOptions o, PrintStream out) {
+        String python = PeerProcess.findPython(out);
+        List<PeerProcess> peers = new ArrayList<>();
+        if (python == null) {
+            return peers;
+        }
+        for (int threads : o.peerThreads) {
+            try {
+                PeerProcess p = PeerProcess.start(python, o.peerScript, threads);
+                out.println("   peer " + p.path() + " (" + python + "): " + p.hello);
+                peers.add(p);
+            } catch (IOException e) {
+                out.println("   --peer: could not start the " + threads + "-thread peer: " + e.getMessage() + "; carrying on without it");
+            }
+        }
+        return peers;
+    }
+
+    static List<BenchmarkReport.Result> runWorkload(Workload w, BenchmarkOptions o, GemmProbe.Floor floor, List<PeerProcess> peers,
+                                                    PrintStream out) {
         Map<String, Step> steps = new LinkedHashMap<>();
         for (String p : o.paths) {
-            switch (p) {
-                // fit's gradient is the token sum divided by the batch size: 1/STEPS gives the trainer's step size
-                case "dl4j-fit" -> {
-                    MultiLayerNetwork net = network(cell, layers, 1.0 / STEPS);
-                    steps.put(p, net::fit);
-                }
-                case "trainer-dl4j" -> steps.put(p, new TrainerStep(network(cell, layers, 1.0), Dl4jBatchGradient::new));
-                default -> steps.put(p, new TrainerStep(network(cell, layers, 1.0), FusedRnnGradient::new));
+            if (p.equals("dl4j-fit")) {
+                // fit's gradient is the token sum divided by the batch size: 1/steps gives the trainer's step size
+                MultiLayerNetwork net = network(w, 1.0 / w.steps());
+                steps.put(p, net::fit);
+            } else if (p.equals("trainer-onednn") && oneDnnProblem(w) != null) {
+                out.println("   trainer-onednn left out: " + oneDnnProblem(w));
+            } else {
+                steps.put(p, new TrainerStep(network(w, 1.0), engine(p)));
             }
         }
-        Map<String, double[]> times = new LinkedHashMap<>();
-        steps.keySet().forEach(k -> times.put(k, new double[o.reps]));
-        for (int i = 0; i < o.warmup + o.reps; i++) {
-            DataSet batch = data.get(i % data.size());
-            if (i == o.warmup && o.profile) {
-                for (Step st : steps.values()) {
-                    if (st instanceof TrainerStep ts && ts.engine instanceof FusedRnnGradient f) {
-                        f.resetProfile();
-                    }
+        List<DataSet> data = w.batches(w.tokens() * w.vocab() > 2_000_000 ? 3 : 8, 7);
+        int batchIndex = 0;
+        for (int i = 0; i < o.warmup; i++, batchIndex++) {
+            for (Step st : steps.values()) {
+                st.run(data.get(batchIndex % data.size()));
+            }
+        }
+        if (o.profile) {
+            steps.values().forEach(st -> {
+                if (st instanceof TrainerStep ts && ts.engine instanceof FusedRnnGradient f) {
+                    f.resetProfile();
+                }
+            });
+        }
+        Map<String, double[][]> times = new LinkedHashMap<>();
+        steps.keySet().forEach(k -> times.put(k, new double[o.rounds][o.reps]));
+        List<PeerProcess> live = new ArrayList<>(peers);
+        for (int round = 0; round < o.rounds; round++) {
+            for (int i = 0; i < o.reps; i++, batchIndex++) {
+                DataSet batch = data.get(batchIndex % data.size());
+                for (Map.Entry<String, Step> e : steps.entrySet()) {
+                    long t0 = System.nanoTime();
+                    e.getValue().run(batch);
+                    times.get(e.getKey())[round][i] = (System.nanoTime() - t0) / 1e6;
                 }
             }
-            for (Map.Entry<String, Step> e : steps.entrySet()) {
-                long t0 = System.nanoTime();
-                e.getValue().run(batch);
-                long t1 = System.nanoTime();
-                if (i >= o.warmup) {
-                    times.get(e.getKey())[i - o.warmup] = (t1 - t0) / 1e6;
+            for (PeerProcess p : new ArrayList<>(live)) {
+                try {
+                    double[][] t = times.computeIfAbsent(p.path(), k -> new double[o.rounds][]);
+                    t[round] = p.time(w, round == 0 ? o.warmup : 0, o.reps);
+                } catch (IOException e) {
+                    out.println("   --peer: " + e.getMessage() + "; leaving " + p.path() + " out of this model");
+                    live.remove(p);
+                    times.remove(p.path());
                 }
             }
         }
-        for (Map.Entry<String, Step> e : steps.entrySet()) {
-            if (!(o.profile && e.getValue() instanceof TrainerStep ts && ts.engine instanceof FusedRnnGradient f)) {
-                continue;
-            }
-            System.out.printf(Locale.ROOT, "   profile of %s, %s L=%d (mean ms per iteration):%n", e.getKey(), cell, layers);
-            f.profileMillis().forEach((phase, ms) ->
-                    System.out.printf(Locale.ROOT, "     %-26s %7.2f  %s%n", phase, ms, phase.description()));
+        if (o.profile) {
+            printProfiles(w, steps, out);
         }
-        List<Result> out = new ArrayList<>();
-        times.forEach((p, ms) -> out.add(new Result(cell, layers, p, ms)));
-        return out;
+        List<BenchmarkReport.Result> rs = new ArrayList<>();
+        times.forEach((p, ms) -> rs.add(new BenchmarkReport.Result(w, p, ms, floor)));
+        steps.values().forEach(st -> {
+            if (st instanceof TrainerStep ts) {
+                ts.steps.close();
+            }
+        });
+        return rs;
     }
 
-    static double floorMs(CellType cell, int layers, GemmProbe.Rates rates) {
-        Flops f = flops(cell, layers);
-        double smallRate = cell == CellType.LSTM ? rates.stepLstm() : rates.stepRnn();
-        double bigRate = cell == CellType.LSTM ? rates.sequenceLstm() : rates.sequenceRnn();
-        return (f.perStep() / smallRate + f.batched() / bigRate) / 1e6;
-    }
-
-    static String table(List<Result> results, GemmProbe.Rates rates) {
-        StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "%-10s %2s %-14s %9s %17s %10s %9s %9s %8s %8s %8s%n",
-                "cell", "L", "path", "ms/iter", "p10-p90 ms", "tokens/s", "GFLOP/it", "GFLOP/s", "floor", "of floor", "speed-up"));
-        for (Result r : results) {
-            double base = results.stream().filter(x -> x.cell() == r.cell() && x.layers() == r.layers()
-                    && x.path().equals("dl4j-fit")).mapToDouble(Result::median).findFirst().orElse(Double.NaN);
-            double gflop = flops(r.cell(), r.layers()).total() / 1e9;
-            double floor = rates == null ? Double.NaN : floorMs(r.cell(), r.layers(), rates);
-            s.append(String.format(Locale.ROOT, "%-10s %2d %-14s %9.1f %8.1f-%-8.1f %10.0f %9.2f %9.1f %8.1f %7.0f%% %7.2fx%n",
-                    r.cell(), r.layers(), r.path(), r.median(), r.percentile(10), r.percentile(90),
-                    BATCH * STEPS / (r.median() / 1000), gflop, gflop / (r.median() / 1000), floor,
-                    100 * floor / r.median(), base / r.median()));
-        }
-        s.append("floor: time of the iteration's matrix products alone at the measured speeds above (per-step products at the\n"
-                + "per-step rate, the rest at the whole-sequence rate); 'of floor' = floor / median; speed-up vs dl4j-fit.");
-        return s.toString();
-    }
-
-    static String csv(List<Result> results, GemmProbe.Rates rates, Options o) {
-        StringBuilder s = new StringBuilder();
-        s.append("cell,layers,hidden,batch,steps,path,reps,median_ms,p10_ms,p90_ms,min_ms,max_ms,tokens_per_s,gflop_per_iter,"
-                + "achieved_gflops,floor_ms,fraction_of_floor,omp_num_threads,nd4j_max_threads,blas_threads\n");
-        for (Result r : results) {
-            double gflop = flops(r.cell(), r.layers()).total() / 1e9;
-            double floor = rates == null ? Double.NaN : floorMs(r.cell(), r.layers(), rates);
-            s.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%s,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.0f,%.4f,%.2f,%.3f,%.4f,%s,%d,%d%n",
-                    r.cell(), r.layers(), HIDDEN, BATCH, STEPS, r.path(), o.reps, r.median(), r.percentile(10), r.percentile(90),
-                    r.percentile(0), r.percentile(100), BATCH * STEPS / (r.median() / 1000), gflop, gflop / (r.median() / 1000),
-                    floor, floor / r.median(), String.valueOf(System.getenv("OMP_NUM_THREADS")),
-                    Nd4j.getEnvironment().maxThreads(), GemmProbe.blasThreads()));
-        }
-        return s.toString();
+    private static void printProfiles(Workload w, Map<String, Step> steps, PrintStream out) {
+        steps.forEach((path, st) -> {
+            if (st instanceof TrainerStep ts && ts.engine instanceof FusedRnnGradient f) {
+                out.printf(Locale.ROOT, "   profile of %s, %s L=%d (mean ms per iteration):%n", path, w.cell(), w.layers());
+                f.profileMillis().forEach((phase, ms) -> out.printf(Locale.ROOT, "     %-26s %7.2f  %s%n", phase, ms, phase.description()));
+            }
+        });
     }
 
     static String environment() {

@@ -1,14 +1,12 @@
 package org.deeprnn.engine.onednn;
 
+import org.deeprnn.engine.GradientViews;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
@@ -45,7 +43,7 @@ final class Topology {
         nOut = (int) out.getNOut();
         mse = out.getLossFn() instanceof LossMSE;
         clipEps = mse ? 0 : ((LossMCXENT) out.getLossFn()).getSoftmaxClipEps();
-        flatGradient = gradientView(net, nIn, nOut);
+        flatGradient = GradientViews.ensureGradientView(net);
         Map<String, INDArray> byKey = net.gradient().gradientForVariable();
         gradients = new INDArray[layers + 1][];
         for (int l = 0; l < layers; l++) {
@@ -103,33 +101,5 @@ final class Topology {
 
     private static long address(INDArray a) {
         return a.data().addressPointer().address();
-    }
-
-    /**
-     * The flattened gradient view with DL4J's own gradient object over it, created by one DL4J backprop
-     * on a single one-step example when the network has never run one (the same need and remedy as in
-     * {@code FusedRnnGradient}).
-     */
-    // try: the resource is only the workspace scope the block runs in, never read
-    @SuppressWarnings("try")
-    private static INDArray gradientView(MultiLayerNetwork net, int nIn, int nOut) {
-        if (net.gradient() == null || net.getFlattenedGradients() == null
-                || address(net.gradient().gradient()) != address(net.getFlattenedGradients())) {
-            try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                INDArray labels = Nd4j.zeros(DataType.FLOAT, 1, nOut, 1);
-                labels.putScalar(0, 1.0);
-                net.rnnClearPreviousState();
-                net.setInput(Nd4j.zeros(DataType.FLOAT, 1, nIn, 1));
-                net.setLabels(labels);
-                net.computeGradientAndScore();
-                net.clear();
-                net.rnnClearPreviousState();
-            }
-        }
-        INDArray flat = net.getFlattenedGradients();
-        if (net.gradient() == null || flat == null || address(net.gradient().gradient()) != address(flat)) {
-            throw new IllegalStateException("DL4J did not create its flattened gradient view; cannot write gradients");
-        }
-        return flat;
     }
 }

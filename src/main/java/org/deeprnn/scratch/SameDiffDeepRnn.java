@@ -14,11 +14,9 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,7 +60,7 @@ public final class SameDiffDeepRnn {
     private final DataType dataType;
     private final List<String> names;
     private final Map<String, INDArray> params;
-    private final Map<Integer, SameDiff> graphs = new HashMap<>();
+    private final UnrolledGraphs graphs;
 
     /**
      * A model with fresh weights: every matrix drawn from N(0, 2 / (fan_in + fan_out)), DL4J's default
@@ -94,6 +92,7 @@ public final class SameDiffDeepRnn {
         byName.put("b_q", bq);
         this.params = byName;
         this.names = List.copyOf(byName.keySet());
+        this.graphs = new UnrolledGraphs(layers, whq, bq, dataType, params);
     }
 
     /**
@@ -205,7 +204,7 @@ public final class SameDiffDeepRnn {
      */
     public Map<String, INDArray> gradients(DataSet batch) {
         Map<String, INDArray> feed = feed(batch);
-        Map<String, INDArray> raw = differentiable(steps(feed)).calculateGradients(feed, names);
+        Map<String, INDArray> raw = graphs.differentiable(steps(feed)).calculateGradients(feed, names);
         Map<String, INDArray> ordered = new LinkedHashMap<>();
         for (String name : names) {
             ordered.put(name, raw.get(name));
@@ -228,7 +227,7 @@ public final class SameDiffDeepRnn {
             throw new IllegalArgumentException("clipTheta must be a positive finite number (0 for no clipping), got " + clipTheta);
         }
         Map<String, INDArray> feed = feed(batch);
-        SameDiff sd = differentiable(steps(feed));
+        SameDiff sd = graphs.differentiable(steps(feed));
         var both = sd.calculateGradientsAndOutputs(feed, List.of(LOSS), names);
         INDArray[] grads = new INDArray[names.size()];
         for (int i = 0; i < grads.length; i++) {
@@ -366,58 +365,7 @@ public final class SameDiffDeepRnn {
 
     /** The SameDiff graph for sequences of {@code numSteps} steps (built on first use), e.g. to print its {@code summary()}. */
     public SameDiff graph(int numSteps) {
-        if (numSteps <= 0) {
-            throw new IllegalArgumentException("numSteps must be at least 1, got " + numSteps);
-        }
-        return graphs.computeIfAbsent(numSteps, this::build);
-    }
-
-    /**
-     * The graph for {@code numSteps} steps with its backward function. ND4J 1.0.0-M2.1 prints a line to
-     * standard output for every op it differentiates, hundreds for an unrolled RNN; standard output is
-     * silenced while the backward graph is built, once per sequence length.
-     */
-    private SameDiff differentiable(int numSteps) {
-        SameDiff sd = graph(numSteps);
-        if (!sd.hasGradientFunction()) {
-            PrintStream out = System.out;
-            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-            try {
-                sd.createGradFunction();
-            } finally {
-                System.setOut(out);
-            }
-        }
-        return sd;
-    }
-
-    private SameDiff build(int numSteps) {
-        SameDiff sd = SameDiff.create();
-        long d = inputSize();
-        long q = outputSize();
-        SDVariable x = sd.placeHolder(FEATURES, dataType, -1, d, numSteps);
-        SDVariable y = sd.placeHolder(LABELS, dataType, -1, q, numSteps);
-        // Variables wrap this model's own arrays, so every graph sees each update.
-        SDVariable below = sd.permute(x, 2, 0, 1);
-        for (int l = 1; l <= layers.size(); l++) {
-            LayerWeights w = layers.get(l - 1);
-            below = rnnLayer(sd, below, numSteps, sd.var(wxhName(l), w.wxh()), sd.var(whhName(l), w.whh()),
-                    sd.var(bhName(l), w.bh()));
-        }
-        long h = layers.get(layers.size() - 1).hiddenUnits();
-        SDVariable flatLogits = sd.reshape(below, -1, h).mmul(sd.var("W_hq", whq)).add(sd.var("b_q", bq));
-        sd.permute(LOGITS, sd.reshape(flatLogits, numSteps, -1, q), 1, 2, 0);
-        SDVariable flatLabels = sd.reshape(sd.permute(y, 2, 0, 1), -1, q);
-        // Log-softmax over the last axis, the vocabulary. The variant taking an explicit axis cannot be
-        // differentiated in ND4J 1.0.0-M2.1: copying the graph for the backward pass fails on its axis property.
-        SDVariable tokenLoss = sd.nn.logSoftmax(flatLogits).mul(flatLabels).sum(1).neg();
-        sd.setLossVariables(tokenLoss.mean(LOSS));
-        for (String name : names) {
-            if (sd.getArrForVarName(name) != params.get(name)) {
-                throw new IllegalStateException("SameDiff copied parameter " + name + " instead of wrapping it");
-            }
-        }
-        return sd;
+        return graphs.forward(numSteps);
     }
 
     private Map<String, INDArray> feed(DataSet batch) {

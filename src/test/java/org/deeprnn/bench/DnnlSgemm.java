@@ -1,53 +1,32 @@
 package org.deeprnn.bench;
 
+import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.javacpp.FloatPointer;
+import org.deeprnn.engine.onednn.OneDnnGradient;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-
 /**
- * oneDNN's {@code dnnl_sgemm} for the benchmark's floor, found at run time: the project's build does
- * not depend on {@code org.bytedeco:dnnl}, so this class looks it up by name and is simply absent
- * from the floor when the classes or their natives are not on the class path. oneDNN runs its
- * products on OpenMP threads, set through ND4J (see {@link #threads(int)}).
+ * oneDNN's {@code dnnl_sgemm} for the benchmark's floor, absent from it where oneDNN's natives do not
+ * load. oneDNN runs its products on OpenMP threads, set through ND4J (see {@link #threads(int)}).
  */
 final class DnnlSgemm implements Sgemm {
-    private static final String CLASS = "org.bytedeco.dnnl.global.dnnl";
-    private final MethodHandle sgemm;
     private int saved = -1;
 
-    private DnnlSgemm(MethodHandle sgemm) {
-        this.sgemm = sgemm;
+    private DnnlSgemm() {
     }
 
     /** The backend, or null with the reason in {@code why[0]} when oneDNN is not available. */
     static DnnlSgemm find(String[] why) {
-        try {
-            Class<?> c = Class.forName(CLASS, true, DnnlSgemm.class.getClassLoader());
-            MethodType type = MethodType.methodType(int.class, byte.class, byte.class, long.class, long.class, long.class,
-                    float.class, FloatPointer.class, long.class, FloatPointer.class, long.class, float.class, FloatPointer.class,
-                    long.class);
-            return new DnnlSgemm(MethodHandles.publicLookup().findStatic(c, "dnnl_sgemm", type));
-        } catch (ClassNotFoundException e) {
-            why[0] = "org.bytedeco:dnnl is not on the class path";
-        } catch (NoSuchMethodException | IllegalAccessException e) {
-            why[0] = "this org.bytedeco:dnnl has no dnnl_sgemm(char, char, ..., FloatPointer, ...): " + e.getMessage();
-        } catch (LinkageError | RuntimeException e) {
-            why[0] = "oneDNN's natives did not load (" + e + ")";
+        if (OneDnnGradient.available()) {
+            return new DnnlSgemm();
         }
+        why[0] = OneDnnGradient.unavailableReason();
         return null;
     }
 
     @Override
     public String name() {
         return "onednn";
-    }
-
-    @Override
-    public int[] threadCounts(int cores) {
-        return cores > 1 ? new int[]{1, cores} : new int[]{1};
     }
 
     /**
@@ -73,15 +52,8 @@ final class DnnlSgemm implements Sgemm {
     @Override
     public void multiply(boolean transA, boolean transB, int m, int n, int k, FloatPointer a, int lda, FloatPointer b, int ldb,
                          FloatPointer c, int ldc) {
-        int status;
-        try {
-            status = (int) sgemm.invokeExact((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), (long) m, (long) n, (long) k,
-                    1f, a, (long) lda, b, (long) ldb, 0f, c, (long) ldc);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("dnnl_sgemm failed", t);
-        }
+        int status = dnnl.dnnl_sgemm((byte) (transA ? 'T' : 'N'), (byte) (transB ? 'T' : 'N'), m, n, k, 1f, a, lda, b, ldb,
+                0f, c, ldc);
         if (status != 0) {
             throw new IllegalStateException("dnnl_sgemm returned status " + status + " for " + m + "x" + k + " times " + k + "x" + n);
         }

@@ -11,8 +11,10 @@ interface Sgemm {
     /** Name in the probe's lines, e.g. {@code openblas}. */
     String name();
 
-    /** The thread counts worth timing on a machine with {@code cores} cores. */
-    int[] threadCounts(int cores);
+    /** The thread counts worth timing on a machine with {@code cores} cores: one, and all of them. */
+    default int[] threadCounts(int cores) {
+        return cores > 1 ? new int[]{1, cores} : new int[]{1};
+    }
 
     /** Sets the library's thread count for the following products (see {@link #restoreThreads()}). */
     void threads(int n);
@@ -31,11 +33,6 @@ interface Sgemm {
         @Override
         public String name() {
             return "openblas";
-        }
-
-        @Override
-        public int[] threadCounts(int cores) {
-            return cores > 1 ? new int[]{1, cores} : new int[]{1};
         }
 
         @Override

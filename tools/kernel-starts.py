@@ -23,13 +23,13 @@ import tempfile
 import time
 
 
-def one_start(kernel, timeout, cwd):
+def one_start(kernel, timeout, cwd, log_path):
     from jupyter_client.manager import KernelManager
 
     km = KernelManager(kernel_name=kernel)
     t0 = time.monotonic()
-    with open(os.devnull, "w") as devnull:
-        km.start_kernel(cwd=cwd, stdout=devnull, stderr=devnull)
+    with open(log_path or os.devnull, "a") as out:
+        km.start_kernel(cwd=cwd, stdout=out, stderr=out)
     kc = km.client()
     kc.start_channels()
     answered = {}
@@ -89,6 +89,7 @@ def main(argv=None):
     p.add_argument("--timeout", type=float, default=10.0,
                    help="seconds a start may take to answer before it counts as failed (default 10)")
     p.add_argument("--quiet", action="store_true", help="only the summary line")
+    p.add_argument("--kernel-log", help="append the kernels' own output to this file")
     args = p.parse_args(argv)
     if args.starts < 1 or args.timeout <= 0:
         p.error("--starts must be at least 1 and --timeout positive")
@@ -105,7 +106,10 @@ def main(argv=None):
     times, failures = [], 0
     with tempfile.TemporaryDirectory(prefix="kernel-starts-") as cwd:
         for i in range(1, args.starts + 1):
-            ok, took, parts = one_start(args.kernel, args.timeout, cwd)
+            if args.kernel_log:
+                with open(args.kernel_log, "a") as f:
+                    f.write(f"\n---- start {i} ----\n")
+            ok, took, parts = one_start(args.kernel, args.timeout, cwd, args.kernel_log)
             if ok:
                 times.append(took)
             else:

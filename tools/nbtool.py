@@ -8,11 +8,10 @@ Sub-commands:
   data-dir         print the user's Jupyter data directory
   install-kernel   write (or replace) this project's rapaio-jupyter-kernel kernelspec
   execute          run one notebook headlessly, scrub it and save it
-  site             export notebooks to HTML pages plus an index page
+  site             the HTML site: chapter pages, contents, KaTeX (tools/site/build.py)
 """
 
 import argparse
-import html
 import json
 import os
 import re
@@ -69,9 +68,25 @@ def cmd_install_kernel(args):
             os.remove(os.path.join(kernel_dir, old))
     if not (os.path.exists(target_jar) and _same_file_content(args.jar, target_jar)):
         shutil.copyfile(args.jar, target_jar)
+    if args.patch:
+        # classes that replace the kernel's own (tools/kernel-patch), ahead of its jar
+        patch = os.path.join(kernel_dir, "patch")
+        shutil.rmtree(patch, ignore_errors=True)
+        shutil.copytree(args.patch, patch)
+        jvm = [args.java, *args.jvm_opts.split(), "-cp", os.pathsep.join([patch, target_jar]),
+               "org.rapaio.jupyter.kernel.MainApp"]
+    else:
+        jvm = [args.java, *args.jvm_opts.split(), "-jar", target_jar]
+    if args.launcher:
+        # the relay of tools/kernel-launcher.py: it restarts a JVM whose socket loop did not start
+        launcher = os.path.join(kernel_dir, os.path.basename(args.launcher))
+        shutil.copyfile(args.launcher, launcher)
+        argv = [args.python or sys.executable, launcher, "{connection_file}", "--", *jvm]
+    else:
+        argv = [*jvm, "{connection_file}"]
 
     spec = {
-        "argv": [args.java, *args.jvm_opts.split(), "-jar", target_jar, "{connection_file}"],
+        "argv": argv,
         "display_name": args.display_name,
         "language": "java",
         "interrupt_mode": "message",
@@ -446,79 +461,11 @@ def notebook_title(nb, fallback):
 
 
 def cmd_site(args):
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    timings = {}
-    if args.timings and os.path.exists(args.timings):
-        with open(args.timings, encoding="utf-8") as f:
-            timings = json.load(f)
-
-    os.makedirs(args.out, exist_ok=True)
-    for old in os.listdir(args.out):  # the site is generated: drop pages of removed notebooks
-        if old.endswith(".html"):
-            os.remove(os.path.join(args.out, old))
-
-    exporter = HTMLExporter()
-    rows = []
-    for path in args.notebooks:
-        name = os.path.basename(path)
-        stem = os.path.splitext(name)[0]
-        nb = nbformat.read(path, as_version=4)
-        if not nb.metadata.get("language_info"):  # never executed: still highlight it as Java
-            nb.metadata["language_info"] = {"name": "java", "pygments_lexer": "java"}
-        title = notebook_title(nb, stem)
-        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-        page = stem + ".html"
-        with open(os.path.join(args.out, page), "w", encoding="utf-8") as f:
-            f.write(body)
-        rows.append((page, name, title, timings.get(name)))
-
-    items = []
-    for page, name, title, t in rows:
-        if t is None:
-            took = "not run by this tool yet"
-        else:
-            took = f"{_duration(t['seconds'])} ({t.get('mode', '?')} run, {t.get('finished', '?')})"
-            if not t.get("ok", True):
-                took += " &mdash; <strong>FAILED</strong>"
-        items.append(f'  <li><a href="{html.escape(page)}">{html.escape(title)}</a>'
-                     f' <span class="meta">{html.escape(name)} &middot; {took}</span></li>')
-    index = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{html.escape(args.title)}</title>
-<style>
- body {{ font-family: sans-serif; max-width: 50em; margin: 2em auto; padding: 0 1em; line-height: 1.5; }}
- li {{ margin: 0.4em 0; }}
- .meta {{ color: #666; font-size: 0.9em; margin-left: 0.5em; }}
-</style>
-</head>
-<body>
-<h1>{html.escape(args.title)}</h1>
-<p>Notebooks executed in <strong>{html.escape(args.mode)}</strong> mode; the time is the whole
-notebook's, kernel start included.</p>
-<ol>
-{chr(10).join(items)}
-</ol>
-</body>
-</html>
-"""
-    with open(os.path.join(args.out, "index.html"), "w", encoding="utf-8") as f:
-        f.write(index)
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "site"))
+    import build  # tools/site/build.py
+    n = build.build(args.notebooks, args.out, args.katex, args.title, notebook_title)
+    print(f"{n} chapter pages and a contents page in {args.out}")
     return 0
-
-
-def _duration(seconds):
-    seconds = float(seconds)
-    if seconds < 90:
-        return f"{seconds:.1f} s"
-    minutes, sec = divmod(int(round(seconds)), 60)
-    if minutes < 90:
-        return f"{minutes} min {sec:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
 
 
 # ----------------------------------------------------------------------------------------- main
@@ -540,6 +487,9 @@ def main(argv=None):
     k.add_argument("--classpath", action="append", default=[])
     k.add_argument("--backend", default="cpu")
     k.add_argument("--project", default="")
+    k.add_argument("--launcher", help="tools/kernel-launcher.py, to start the JVM through it")
+    k.add_argument("--python", help="the Python that runs the launcher (default: this one)")
+    k.add_argument("--patch", help="compiled classes to put before the kernel's jar")
 
     e = sub.add_parser("execute")
     e.add_argument("notebook")
@@ -559,8 +509,7 @@ def main(argv=None):
     s = sub.add_parser("site")
     s.add_argument("notebooks", nargs="*")
     s.add_argument("--out", required=True)
-    s.add_argument("--timings")
-    s.add_argument("--mode", default="full")
+    s.add_argument("--katex", required=True, help="KaTeX's dist folder (node_modules/katex/dist)")
     s.add_argument("--title", default="Deep Recurrent Neural Networks in Java")
 
     args = p.parse_args(argv)

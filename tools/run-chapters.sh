@@ -182,11 +182,16 @@ if [ -z "$JUPYTER_KERNEL" ]; then
     mvn_quiet dependency:copy -Dartifact="io.github.padreati:rapaio-jupyter-kernel:$RJK_VERSION" \
       -DoutputDirectory="$KERNEL_JAR_DIR" || die "could not fetch io.github.padreati:rapaio-jupyter-kernel:$RJK_VERSION"
   fi
+  # rapaio 3.0.1 can start with a socket that is never read; tools/kernel-patch fixes the class
+  PATCH_DIR="$KERNEL_JAR_DIR/patch"
+  rm -rf "$PATCH_DIR"
+  javac_out="$("${JAVA%/java}/javac" --release 17 -nowarn -d "$PATCH_DIR" \
+      $(find "$ROOT/tools/kernel-patch" -name '*.java') 2>&1)" || die "compiling tools/kernel-patch failed: $javac_out"
   DATA_DIR="$("$PY" "$TOOL" data-dir)"
   KERNEL_DIR="$("$PY" "$TOOL" install-kernel --data-dir "$DATA_DIR" --name "$KERNEL_NAME" \
       --display-name "$KERNEL_DISPLAY_NAME" --java "$JAVA" --jvm-opts "$KERNEL_JVM_OPTS" \
       --jar "$KERNEL_JAR" --classpath "$ROOT/target/classes" --classpath "$LIB_DIR/*.jar" \
-      --backend "$BACKEND" --project "$ROOT")" || exit $?
+      --backend "$BACKEND" --project "$ROOT" --launcher "$ROOT/tools/kernel-launcher.py" --python "$PY" --patch "$PATCH_DIR")" || exit $?
   KERNEL="$KERNEL_NAME"
   say "kernel '$KERNEL' (rapaio-jupyter-kernel $RJK_VERSION) installed in $KERNEL_DIR"
 else

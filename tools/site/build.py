@@ -77,9 +77,7 @@ def sections(body):
 
     def fix(m):
         level, attrs, inner = int(m.group(1)), m.group(2), ANCHOR_LINK.sub("", m.group(3))
-        has = ID_ATTR.search(attrs)
-        ident = has.group(1) if has and has.group(1) not in taken else slug(inner, taken)
-        taken.add(ident)
+        ident = slug(inner, taken)  # nbconvert's ids keep spaces' neighbours such as ? and '
         attrs = ID_ATTR.sub("", attrs)
         found.append((level, ident, re.sub(r"<[^>]+>", "", inner).strip()))
         return f'<h{level}{attrs} id="{html.escape(ident)}">{inner}</h{level}>'
@@ -118,12 +116,23 @@ def copy_katex(katex_dist, out_dir):
                     ignore=shutil.ignore_patterns("*.ttf", "*.woff"))  # woff2 is enough for browsers
 
 
+def title_html(title):
+    """A notebook title is markdown: *x* and `x` are the only markup the titles use."""
+    text = html.escape(title)
+    text = re.sub(r"\*([^*]+)\*", r"<em>\1</em>", text)
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+
+
+def plain(title):
+    return re.sub(r"[*`]", "", title)
+
+
 def page(title, site_title, body, prev_link, next_link):
     def link(target, arrow_left):
         if target is None:
             return "<span></span>"
         href, text = target
-        label = f"&larr; {html.escape(text)}" if arrow_left else f"{html.escape(text)} &rarr;"
+        label = f"&larr; {title_html(text)}" if arrow_left else f"{title_html(text)} &rarr;"
         rel = "prev" if arrow_left else "next"
         return f'<a rel="{rel}" href="{html.escape(href)}">{label}</a>'
 
@@ -134,7 +143,7 @@ def page(title, site_title, body, prev_link, next_link):
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)} &middot; {html.escape(site_title)}</title>
+<title>{html.escape(plain(title))} &middot; {html.escape(site_title)}</title>
 <link rel="stylesheet" href="assets/katex/katex.min.css">
 <link rel="stylesheet" href="assets/site.css">
 <script defer src="assets/katex/katex.min.js"></script>
@@ -197,7 +206,7 @@ def build(notebook_paths, out_dir, katex_dist, site_title, title_of):
     for ch in chapters:
         subs = "".join(f'<li><a href="{html.escape(ch["page"])}#{html.escape(ident)}">{html.escape(text)}</a></li>'
                        for level, ident, text in ch["sections"] if level == 2)
-        items.append(f'<li><a href="{html.escape(ch["page"])}">{html.escape(ch["title"])}</a>'
+        items.append(f'<li><a href="{html.escape(ch["page"])}">{title_html(ch["title"])}</a>'
                      f' <span class="meta">{html.escape(ch["file"])}</span>'
                      + (f"<ul>{subs}</ul>" if subs else "") + "</li>")
     contents = (f"<h1>{html.escape(site_title)}</h1>\n<p>The chapters with the outputs of their committed "

@@ -116,6 +116,7 @@ def probe(inner, session, grace, ip):
     answered = set()
     open_since = {}
     ctl_id = None
+    pending = set()  # our kernel_info requests on shell that have no reply yet
     next_shell = next_hb = 0.0
     while True:
         now = time.monotonic()
@@ -124,8 +125,13 @@ def probe(inner, session, grace, ip):
             log(f"the kernel ended during start-up (exit status {status})")
             raise SystemExit(status or 1)
         if "shell" not in answered and now >= next_shell:
-            session.send(shell, "kernel_info_request")
+            pending.add(session.send(shell, "kernel_info_request")["header"]["msg_id"])
             next_shell = now + 0.25
+        if "shell" in answered and ctl_id is None and (not pending or now - open_since["shell_done"] > grace):
+            # rapaio writes control replies from another thread onto the shell socket: ask once
+            # the shell replies are out, else one of two replies written at once can be lost
+            ctl_id = session.send(control, "kernel_info_request")["header"]["msg_id"]
+            open_since["control"] = now
         if "hb" not in answered and now >= next_hb:
             hb.send_multipart([b"", b"launcher-ping"])
             next_hb = now + 0.25
@@ -140,13 +146,12 @@ def probe(inner, session, grace, ip):
             _, msg = session.feed_identities(frames, copy=True)
             msg = session.deserialize(msg, content=False)
             parent = msg["parent_header"].get("msg_id")
+            pending.discard(parent)
             if ctl_id is not None and parent == ctl_id:
                 answered.add("control")
             elif msg["header"]["msg_type"] == "kernel_info_reply" and "shell" not in answered:
                 answered.add("shell")
-                ctl = session.send(control, "kernel_info_request")
-                ctl_id = ctl["header"]["msg_id"]
-                open_since["control"] = time.monotonic()  # the kernel is up: control must follow
+                open_since["shell_done"] = time.monotonic()
         if answered >= {"shell", "control", "hb"}:
             return None
         now = time.monotonic()
@@ -154,12 +159,27 @@ def probe(inner, session, grace, ip):
             if name not in answered and name not in open_since and port_open(ip, inner.port(name)):
                 open_since[name] = now
         for name, since in open_since.items():
-            if name not in answered and now - since > grace:
+            if name in ("shell", "control", "hb") and name not in answered and now - since > grace:
                 return f"its {name} socket stayed silent for {grace:g} s"
 
 
-def relay(front, inner):
-    """Forward messages both ways until the JVM ends; return its exit status."""
+def _header(frames, which):
+    """The header (which=2) or parent header (3) of a Jupyter message's frames, as a dict."""
+    raw = [f.bytes for f in frames]
+    try:
+        i = raw.index(b"<IDS|MSG>")
+        return json.loads(raw[i + which])
+    except (ValueError, IndexError):
+        return {}
+
+
+def relay(front, inner, hold_limit=1.0):
+    """Forward messages both ways until the JVM ends; return its exit status.
+
+    rapaio writes its replies to control requests from the control thread onto the shell
+    socket, which the shell thread writes too; two replies written at once can lose one. So a
+    control request waits (at most HOLD_LIMIT seconds) while a kernel_info request on shell,
+    which is answered at once, has no reply yet."""
     back = inner.sockets
     pairs = {front[n]: back[n] for n in CHANNELS}
     pairs.update({back[n]: front[n] for n in CHANNELS})
@@ -167,16 +187,39 @@ def relay(front, inner):
     poller = zmq.Poller()
     for s in pairs:
         poller.register(s, zmq.POLLIN)
+    info_pending = {}  # msg_id of a front-end's kernel_info request on shell -> when sent
+    held = []          # (since, frames) of control requests waiting for those replies
     ended = None
+    parent = os.getppid()
     while True:
+        if os.getppid() != parent:  # the front-end died without stopping us: stop the JVM too
+            log("the process that started the kernel is gone; stopping the kernel")
+            inner.proc.terminate()
+            parent = os.getppid()
         status = inner.proc.poll()
         if status is not None and ended is None:
             ended = time.monotonic()
-        events = poller.poll(50 if ended is not None else 200)
+        events = poller.poll(50 if ended is not None or held else 200)
+        now = time.monotonic()
         for s, _ in events:
-            pairs[s].send_multipart(s.recv_multipart(copy=False), copy=False)
+            frames = s.recv_multipart(copy=False)
+            if s is front["shell"]:
+                head = _header(frames, 2)
+                if head.get("msg_type") == "kernel_info_request":
+                    info_pending[head.get("msg_id")] = now
+            elif s is back["shell"]:
+                info_pending.pop(_header(frames, 3).get("msg_id"), None)
+            elif s is front["control"] and (info_pending or held):
+                held.append((now, frames))
+                continue
+            pairs[s].send_multipart(frames, copy=False)
+        for msg_id, since in list(info_pending.items()):
+            if now - since > hold_limit:
+                del info_pending[msg_id]
+        while held and (not info_pending or now - held[0][0] > hold_limit):
+            back["control"].send_multipart(held.pop(0)[1], copy=False)
         # the JVM ended: pass on its last messages (shutdown_reply, status), then end too
-        if ended is not None and (not events or time.monotonic() - ended > 1.0):
+        if ended is not None and (not events or now - ended > 1.0):
             return status
 
 
@@ -184,13 +227,19 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("connection_file")
     p.add_argument("command", nargs=argparse.REMAINDER, help="-- then the kernel's command line")
-    p.add_argument("--grace", type=float, default=1.5,
-                   help="seconds a socket may stay silent while its port is open (default 1.5)")
+    p.add_argument("--grace", type=float, default=3.0,
+                   help="seconds a socket may stay silent while its port is open (default 3)")
     p.add_argument("--attempts", type=int, default=5, help="starts of the JVM at most (default 5)")
     args = p.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         p.error("no kernel command given after --")
+    missing = [e for e in os.environ.get("RJK_CLASSPATH", "").split(";")
+               if e and not os.path.exists(os.path.dirname(e) if "*" in e else e)]
+    if missing:
+        log(f"the kernel's classpath names {', '.join(missing)}, which does not exist (after "
+            f"'mvn clean'?); run bash tools/run-chapters.sh --setup-only in the project to make it again")
+        return 2
     with open(args.connection_file, encoding="utf-8") as f:
         outer = json.load(f)
     if outer.get("transport", "tcp") != "tcp":

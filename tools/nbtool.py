@@ -6,6 +6,7 @@ Ubuntu: /usr/bin/python3 after `apt-get install jupyter-nbconvert jupyter-client
 Sub-commands:
   check            exit 0 when this Python has everything the other sub-commands need
   data-dir         print the user's Jupyter data directory
+  kernel-check     say whether a kernel exists and which Java kernel it is (IJava, JJava, rapaio)
   install-kernel   write (or replace) this project's rapaio-jupyter-kernel kernelspec
   execute          run one notebook headlessly, scrub it and save it
   site             the HTML site: chapter pages, contents, KaTeX (tools/site/build.py)
@@ -45,6 +46,24 @@ def cmd_check(_args):
 def cmd_data_dir(_args):
     from jupyter_core.paths import jupyter_data_dir
     print(jupyter_data_dir())
+    return 0
+
+
+def cmd_kernel_check(args):
+    """Print kind, display name, folder and whether its env sets JJAVA_JVM_OPTS, tab-separated."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    ksm = KernelSpecManager()
+    try:
+        spec = ksm.get_kernel_spec(args.name)
+    except NoSuchKernel:
+        names = ", ".join(sorted(ksm.find_kernel_specs())) or "none"
+        print(f"error: JUPYTER_KERNEL={args.name}: Jupyter has no kernel of that name (installed: {names}).\n"
+              f"       'jupyter kernelspec list' shows them with their folders.", file=sys.stderr)
+        return 2
+    argv = " ".join(spec.argv).lower()
+    kind = next((k for k in ("jjava", "ijava", "rapaio") if k in argv), "other")
+    opts = "yes" if "JJAVA_JVM_OPTS" in (spec.env or {}) else "no"
+    print("\t".join([kind, spec.display_name, spec.resource_dir, opts]))
     return 0
 
 
@@ -415,6 +434,8 @@ def main(argv=None):
 
     sub.add_parser("check")
     sub.add_parser("data-dir")
+    kc = sub.add_parser("kernel-check")
+    kc.add_argument("name")
 
     k = sub.add_parser("install-kernel")
     k.add_argument("--data-dir", required=True)
@@ -452,7 +473,7 @@ def main(argv=None):
     s.add_argument("--title", default="Deep Recurrent Neural Networks in Java")
 
     args = p.parse_args(argv)
-    handler = {"check": cmd_check, "data-dir": cmd_data_dir, "install-kernel": cmd_install_kernel,
+    handler = {"check": cmd_check, "data-dir": cmd_data_dir, "kernel-check": cmd_kernel_check, "install-kernel": cmd_install_kernel,
                "execute": cmd_execute, "site": cmd_site}[args.cmd]
     return handler(args)
 

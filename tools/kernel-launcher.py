@@ -117,6 +117,7 @@ def probe(inner, session, grace, ip):
     open_since = {}
     ctl_id = None
     pending = set()  # our kernel_info requests on shell that have no reply yet
+    last_reply = 0.0
     next_shell = next_hb = 0.0
     while True:
         now = time.monotonic()
@@ -124,10 +125,13 @@ def probe(inner, session, grace, ip):
         if status is not None:
             log(f"the kernel ended during start-up (exit status {status})")
             raise SystemExit(status or 1)
-        if "shell" not in answered and now >= next_shell:
+        if "shell" not in answered and now >= next_shell and "shell" in open_since:
+            # only once the port is open: requests sent earlier wait in the socket and arrive
+            # all at once; the first may be dropped ("Unhandled message": the shell loop runs
+            # before the kernel's handlers are registered), so ask again every half second
             pending.add(session.send(shell, "kernel_info_request")["header"]["msg_id"])
-            next_shell = now + 0.25
-        if "shell" in answered and ctl_id is None and (not pending or now - open_since["shell_done"] > grace):
+            next_shell = now + 0.5
+        if "shell" in answered and ctl_id is None and (not pending or now - last_reply > 0.3):
             # rapaio writes control replies from another thread onto the shell socket: ask once
             # the shell replies are out, else one of two replies written at once can be lost
             ctl_id = session.send(control, "kernel_info_request")["header"]["msg_id"]
@@ -147,11 +151,11 @@ def probe(inner, session, grace, ip):
             msg = session.deserialize(msg, content=False)
             parent = msg["parent_header"].get("msg_id")
             pending.discard(parent)
+            last_reply = time.monotonic()
             if ctl_id is not None and parent == ctl_id:
                 answered.add("control")
             elif msg["header"]["msg_type"] == "kernel_info_reply" and "shell" not in answered:
                 answered.add("shell")
-                open_since["shell_done"] = time.monotonic()
         if answered >= {"shell", "control", "hb"}:
             return None
         now = time.monotonic()

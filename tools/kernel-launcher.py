@@ -34,10 +34,6 @@ import tempfile
 import time
 import uuid
 
-import zmq
-from jupyter_client.connect import write_connection_file
-from jupyter_client.session import Session
-
 CHANNELS = ("shell", "control", "stdin", "hb")
 
 
@@ -62,15 +58,37 @@ def port_open(ip, port):
         return False
 
 
+def free_ports(ip, n):
+    held = []
+    try:
+        for _ in range(n):
+            s = socket.socket()
+            s.bind((ip, 0))
+            held.append(s)
+        return [s.getsockname()[1] for s in held]
+    finally:
+        for s in held:
+            s.close()
+
+
 class Inner:
     """One start of the JVM, its connection file and the relay's sockets towards it."""
 
-    def __init__(self, ctx, outer, command, workdir, attempt):
+    def __init__(self, outer, command, workdir, attempt):
+        # the JVM first: the relay's own imports and sockets get ready while it boots
         self.info_path = os.path.join(workdir, f"inner-{attempt}.json")
-        write_connection_file(self.info_path, ip=outer["ip"], key=outer["key"].encode(),
-                              transport=outer["transport"], signature_scheme=outer["signature_scheme"])
-        with open(self.info_path, encoding="utf-8") as f:
-            self.info = json.load(f)
+        names = ("shell", "iopub", "stdin", "control", "hb")
+        self.info = {f"{n}_port": p for n, p in zip(names, free_ports(outer["ip"], len(names)))}
+        self.info.update(ip=outer["ip"], key=outer["key"], transport="tcp",
+                         signature_scheme=outer["signature_scheme"], kernel_name=outer.get("kernel_name", ""))
+        with open(self.info_path, "w", encoding="utf-8") as f:
+            json.dump(self.info, f)
+        self.proc = subprocess.Popen([*command, self.info_path],
+                                     preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+        self.sockets = {}
+
+    def connect(self, ctx):
+        import zmq
         identity = uuid.uuid4().hex.encode()  # one identity for shell, control and stdin: rapaio
         self.sockets = {}                     # answers control requests on its shell socket
         for name in CHANNELS:
@@ -85,8 +103,6 @@ class Inner:
         iopub.setsockopt(zmq.SUBSCRIBE, b"")
         iopub.connect(self.url("iopub"))
         self.sockets["iopub"] = iopub
-        self.proc = subprocess.Popen([*command, self.info_path],
-                                     preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
 
     def url(self, name):
         return f"{self.info['transport']}://{self.info['ip']}:{self.info[name + '_port']}"
@@ -109,6 +125,7 @@ class Inner:
 def probe(inner, session, grace, ip):
     """Wait until the JVM answers on shell, control and heartbeat. Returns None when it did,
     else a reason to start it again; raises SystemExit with the JVM's status when it ended."""
+    import zmq
     shell, control, hb = inner.sockets["shell"], inner.sockets["control"], inner.sockets["hb"]
     poller = zmq.Poller()
     for s in (shell, control, hb, inner.sockets["iopub"]):
@@ -184,6 +201,7 @@ def relay(front, inner, hold_limit=1.0):
     socket, which the shell thread writes too; two replies written at once can lose one. So a
     control request waits (at most HOLD_LIMIT seconds) while a kernel_info request on shell,
     which is answered at once, has no reply yet."""
+    import zmq
     back = inner.sockets
     pairs = {front[n]: back[n] for n in CHANNELS}
     pairs.update({back[n]: front[n] for n in CHANNELS})
@@ -249,17 +267,6 @@ def main(argv=None):
     if outer.get("transport", "tcp") != "tcp":
         p.error("only the tcp transport is supported")
 
-    ctx = zmq.Context()
-    front = {}
-    for name, kind in (("shell", zmq.ROUTER), ("control", zmq.ROUTER), ("stdin", zmq.ROUTER),
-                       ("hb", zmq.ROUTER), ("iopub", zmq.PUB)):
-        s = ctx.socket(kind)
-        s.linger = 1000
-        s.bind(f"tcp://{outer['ip']}:{outer[name + '_port']}")
-        front[name] = s
-    session = Session(key=outer["key"].encode(), signature_scheme=outer["signature_scheme"],
-                      username="kernel-launcher")
-
     inner = None
 
     def stop(signum, _frame):
@@ -277,9 +284,25 @@ def main(argv=None):
     signal.signal(signal.SIGINT, lambda *_: None)
 
     with tempfile.TemporaryDirectory(prefix="kernel-launcher-") as workdir:
+        inner = Inner(outer, command, workdir, 1)
+        import zmq
+        from jupyter_client.session import Session
+        ctx = zmq.Context()
+        front = {}
+        for name, kind in (("shell", zmq.ROUTER), ("control", zmq.ROUTER), ("stdin", zmq.ROUTER),
+                           ("hb", zmq.ROUTER), ("iopub", zmq.PUB)):
+            s = ctx.socket(kind)
+            s.linger = 1000
+            s.bind(f"tcp://{outer['ip']}:{outer[name + '_port']}")
+            front[name] = s
+        session = Session(key=outer["key"].encode(), signature_scheme=outer["signature_scheme"],
+                          username="kernel-launcher")
+
         try:
             for attempt in range(1, args.attempts + 1):
-                inner = Inner(ctx, outer, command, workdir, attempt)
+                if inner is None:
+                    inner = Inner(outer, command, workdir, attempt)
+                inner.connect(ctx)
                 reason = probe(inner, session, args.grace, outer["ip"])
                 if reason is None:
                     break

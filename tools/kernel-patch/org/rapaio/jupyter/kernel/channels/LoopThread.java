@@ -7,7 +7,10 @@ package org.rapaio.jupyter.kernel.channels;
  * <p>The kernel's own version starts the thread and only then sets its running flag, while the
  * thread's loop ends at once when it finds the flag false: now and then the shell, control or
  * heartbeat socket of a freshly started kernel is never read (tools/kernel-starts.py counts how
- * often). This one sets the flag first.
+ * often). This one sets the flag first. And a loop body that throws no longer ends the loop:
+ * a request that arrives before the kernel has registered its handlers made the shell thread
+ * die with a NullPointerException; now that one request is lost (front-ends ask again) and the
+ * socket stays served. Ten failures in a row still end the loop.
  */
 public final class LoopThread extends Thread {
     private volatile boolean running;
@@ -22,8 +25,18 @@ public final class LoopThread extends Thread {
 
     @Override
     public void run() {
+        int failedInARow = 0;
         while (running) {
-            loopBody.run();
+            try {
+                loopBody.run();
+                failedInARow = 0;
+            } catch (RuntimeException e) {
+                // a closed socket at shutdown fails every time: end as the kernel's own loop would
+                if (++failedInARow >= 10) {
+                    throw e;
+                }
+                System.err.println(getName() + ": " + e + " (the loop goes on)");
+            }
             try {
                 Thread.sleep(sleep);
             } catch (InterruptedException e) {

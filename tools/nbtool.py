@@ -6,13 +6,13 @@ Ubuntu: /usr/bin/python3 after `apt-get install jupyter-nbconvert jupyter-client
 Sub-commands:
   check            exit 0 when this Python has everything the other sub-commands need
   data-dir         print the user's Jupyter data directory
+  kernel-check     say whether a kernel exists and which Java kernel it is (IJava, JJava, rapaio)
   install-kernel   write (or replace) this project's rapaio-jupyter-kernel kernelspec
   execute          run one notebook headlessly, scrub it and save it
-  site             export notebooks to HTML pages plus an index page
+  site             the HTML site: chapter pages, contents, KaTeX (tools/site/build.py)
 """
 
 import argparse
-import html
 import json
 import os
 import re
@@ -20,6 +20,8 @@ import shutil
 import sys
 import tempfile
 import time
+
+from nbscrub import scrub  # tools/nbscrub.py
 
 MARKER = ".deep-rnn-tooling"
 MARKER_TEXT = "Created by tools/run-chapters.sh of the deep-rnn-dl4j project; it replaces this kernel on each run.\n"
@@ -47,6 +49,24 @@ def cmd_data_dir(_args):
     return 0
 
 
+def cmd_kernel_check(args):
+    """Print kind, display name, folder and whether its env sets JJAVA_JVM_OPTS, tab-separated."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    ksm = KernelSpecManager()
+    try:
+        spec = ksm.get_kernel_spec(args.name)
+    except NoSuchKernel:
+        names = ", ".join(sorted(ksm.find_kernel_specs())) or "none"
+        print(f"error: JUPYTER_KERNEL={args.name}: Jupyter has no kernel of that name (installed: {names}).\n"
+              f"       'jupyter kernelspec list' shows them with their folders.", file=sys.stderr)
+        return 2
+    argv = " ".join(spec.argv).lower()
+    kind = next((k for k in ("jjava", "ijava", "rapaio") if k in argv), "other")
+    opts = "yes" if "JJAVA_JVM_OPTS" in (spec.env or {}) else "no"
+    print("\t".join([kind, spec.display_name, spec.resource_dir, opts]))
+    return 0
+
+
 # ------------------------------------------------------------------------------- install-kernel
 
 def cmd_install_kernel(args):
@@ -69,9 +89,25 @@ def cmd_install_kernel(args):
             os.remove(os.path.join(kernel_dir, old))
     if not (os.path.exists(target_jar) and _same_file_content(args.jar, target_jar)):
         shutil.copyfile(args.jar, target_jar)
+    if args.patch:
+        # classes that replace the kernel's own (tools/kernel-patch), ahead of its jar
+        patch = os.path.join(kernel_dir, "patch")
+        shutil.rmtree(patch, ignore_errors=True)
+        shutil.copytree(args.patch, patch)
+        jvm = [args.java, *args.jvm_opts.split(), "-cp", os.pathsep.join([patch, target_jar]),
+               "org.rapaio.jupyter.kernel.MainApp"]
+    else:
+        jvm = [args.java, *args.jvm_opts.split(), "-jar", target_jar]
+    if args.launcher:
+        # the relay of tools/kernel-launcher.py: it restarts a JVM whose socket loop did not start
+        launcher = os.path.join(kernel_dir, os.path.basename(args.launcher))
+        shutil.copyfile(args.launcher, launcher)
+        argv = [args.python or sys.executable, launcher, "{connection_file}", "--", *jvm]
+    else:
+        argv = [*jvm, "{connection_file}"]
 
     spec = {
-        "argv": [args.java, *args.jvm_opts.split(), "-jar", target_jar, "{connection_file}"],
+        "argv": argv,
         "display_name": args.display_name,
         "language": "java",
         "interrupt_mode": "message",
@@ -369,69 +405,6 @@ def _merge_timings(path, name, record):
         json.dump(data, f, indent=1, sort_keys=True)
 
 
-# ---------------------------------------------------------------------------------------- scrub
-
-def scrub(nb, replacements):
-    """Replace machine paths in outputs (replacements: "FROM=TO", longest FROM first) and drop
-    metadata that changes on every run."""
-    pairs = []
-    for item in replacements:
-        src, _, dst = item.partition("=")
-        if src and src != "/":
-            pairs.append((src, dst))
-    pairs.sort(key=lambda p: len(p[0]), reverse=True)
-
-    def fix(text):
-        for src, dst in pairs:
-            text = text.replace(src, dst)
-        return text
-
-    def fix_value(value):
-        if isinstance(value, str):
-            return fix(value)
-        if isinstance(value, list):
-            return [fix_value(v) for v in value]
-        return value
-
-    for cell in nb.cells:
-        cell.metadata.pop("execution", None)
-        if cell.cell_type != "code":
-            continue
-        cell["outputs"] = merge_streams(cell.get("outputs", []))
-        for out in cell.get("outputs", []):
-            kind = out.get("output_type")
-            if kind == "stream":
-                out["text"] = fix_value(out.get("text", ""))
-            elif kind == "error":
-                out["evalue"] = fix_value(out.get("evalue", ""))
-                out["traceback"] = fix_value(out.get("traceback", []))
-            elif kind in ("execute_result", "display_data"):
-                data = out.get("data", {})
-                for mime in list(data):
-                    if mime.startswith("text/") or mime in ("application/json", "image/svg+xml"):
-                        data[mime] = fix_value(data[mime])
-    for key in ("papermill", "widgets"):
-        nb.metadata.pop(key, None)
-
-
-def merge_streams(outputs):
-    """Join consecutive stdout (or stderr) outputs into one: the Java kernel sends every print call
-    as its own message, which nbconvert's HTML would show as separate blocks."""
-    merged = []
-    for out in outputs:
-        prev = merged[-1] if merged else None
-        if (out.get("output_type") == "stream" and prev is not None and prev.get("output_type") == "stream"
-                and prev.get("name") == out.get("name")):
-            prev["text"] = _text(prev.get("text", "")) + _text(out.get("text", ""))
-        else:
-            merged.append(out)
-    return merged
-
-
-def _text(value):
-    return "".join(value) if isinstance(value, list) else value
-
-
 # ----------------------------------------------------------------------------------------- site
 
 def notebook_title(nb, fallback):
@@ -446,79 +419,11 @@ def notebook_title(nb, fallback):
 
 
 def cmd_site(args):
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    timings = {}
-    if args.timings and os.path.exists(args.timings):
-        with open(args.timings, encoding="utf-8") as f:
-            timings = json.load(f)
-
-    os.makedirs(args.out, exist_ok=True)
-    for old in os.listdir(args.out):  # the site is generated: drop pages of removed notebooks
-        if old.endswith(".html"):
-            os.remove(os.path.join(args.out, old))
-
-    exporter = HTMLExporter()
-    rows = []
-    for path in args.notebooks:
-        name = os.path.basename(path)
-        stem = os.path.splitext(name)[0]
-        nb = nbformat.read(path, as_version=4)
-        if not nb.metadata.get("language_info"):  # never executed: still highlight it as Java
-            nb.metadata["language_info"] = {"name": "java", "pygments_lexer": "java"}
-        title = notebook_title(nb, stem)
-        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-        page = stem + ".html"
-        with open(os.path.join(args.out, page), "w", encoding="utf-8") as f:
-            f.write(body)
-        rows.append((page, name, title, timings.get(name)))
-
-    items = []
-    for page, name, title, t in rows:
-        if t is None:
-            took = "not run by this tool yet"
-        else:
-            took = f"{_duration(t['seconds'])} ({t.get('mode', '?')} run, {t.get('finished', '?')})"
-            if not t.get("ok", True):
-                took += " &mdash; <strong>FAILED</strong>"
-        items.append(f'  <li><a href="{html.escape(page)}">{html.escape(title)}</a>'
-                     f' <span class="meta">{html.escape(name)} &middot; {took}</span></li>')
-    index = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{html.escape(args.title)}</title>
-<style>
- body {{ font-family: sans-serif; max-width: 50em; margin: 2em auto; padding: 0 1em; line-height: 1.5; }}
- li {{ margin: 0.4em 0; }}
- .meta {{ color: #666; font-size: 0.9em; margin-left: 0.5em; }}
-</style>
-</head>
-<body>
-<h1>{html.escape(args.title)}</h1>
-<p>Notebooks executed in <strong>{html.escape(args.mode)}</strong> mode; the time is the whole
-notebook's, kernel start included.</p>
-<ol>
-{chr(10).join(items)}
-</ol>
-</body>
-</html>
-"""
-    with open(os.path.join(args.out, "index.html"), "w", encoding="utf-8") as f:
-        f.write(index)
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "site"))
+    import build  # tools/site/build.py
+    n = build.build(args.notebooks, args.out, args.katex, args.title, notebook_title)
+    print(f"{n} chapter pages and a contents page in {args.out}")
     return 0
-
-
-def _duration(seconds):
-    seconds = float(seconds)
-    if seconds < 90:
-        return f"{seconds:.1f} s"
-    minutes, sec = divmod(int(round(seconds)), 60)
-    if minutes < 90:
-        return f"{minutes} min {sec:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
 
 
 # ----------------------------------------------------------------------------------------- main
@@ -529,6 +434,8 @@ def main(argv=None):
 
     sub.add_parser("check")
     sub.add_parser("data-dir")
+    kc = sub.add_parser("kernel-check")
+    kc.add_argument("name")
 
     k = sub.add_parser("install-kernel")
     k.add_argument("--data-dir", required=True)
@@ -540,6 +447,9 @@ def main(argv=None):
     k.add_argument("--classpath", action="append", default=[])
     k.add_argument("--backend", default="cpu")
     k.add_argument("--project", default="")
+    k.add_argument("--launcher", help="tools/kernel-launcher.py, to start the JVM through it")
+    k.add_argument("--python", help="the Python that runs the launcher (default: this one)")
+    k.add_argument("--patch", help="compiled classes to put before the kernel's jar")
 
     e = sub.add_parser("execute")
     e.add_argument("notebook")
@@ -559,12 +469,11 @@ def main(argv=None):
     s = sub.add_parser("site")
     s.add_argument("notebooks", nargs="*")
     s.add_argument("--out", required=True)
-    s.add_argument("--timings")
-    s.add_argument("--mode", default="full")
+    s.add_argument("--katex", required=True, help="KaTeX's dist folder (node_modules/katex/dist)")
     s.add_argument("--title", default="Deep Recurrent Neural Networks in Java")
 
     args = p.parse_args(argv)
-    handler = {"check": cmd_check, "data-dir": cmd_data_dir, "install-kernel": cmd_install_kernel,
+    handler = {"check": cmd_check, "data-dir": cmd_data_dir, "kernel-check": cmd_kernel_check, "install-kernel": cmd_install_kernel,
                "execute": cmd_execute, "site": cmd_site}[args.cmd]
     return handler(args)
 

@@ -5,6 +5,14 @@
 #   RUN_MODE=quick bash tools/run-chapters.sh    # small and fast (CI, smoke tests)
 #   bash tools/run-chapters.sh 02 03             # only notebooks whose names start with 02 or 03
 #   bash tools/run-chapters.sh --setup-only      # install Jupyter and the kernel, run nothing
+#                                                # (with JUPYTER_KERNEL: prepare the classpath and
+#                                                # print the kernel.json lines that kernel needs)
+#   bash tools/run-chapters.sh --site-only       # rebuild site/ from notebooks/, execute nothing
+#   bash tools/run-chapters.sh --notebook        # set up, then open the chapters in the Notebook
+#                                                # UI (tools/open-chapters.sh runs this)
+#
+# The site (site/index.html) is built from the notebooks in notebooks/, that is the committed
+# full-run outputs: after a full run, or with --site-only; a quick run leaves it as it is.
 #
 # Knobs (environment variables):
 #   RUN_MODE=full|quick     full (default): the executed notebooks replace those in notebooks/;
@@ -13,13 +21,19 @@
 #   BACKEND=cpu|cuda        ND4J backend on the kernel's classpath (Maven profile), default cpu
 #   CELL_TIMEOUT=seconds    per-cell limit; default 600 (quick) or 7200 (full); 0 = none
 #   STARTUP_TIMEOUT=seconds how long a kernel may take to start, default 300
-#   KERNEL_JVM_OPTS="..."   JVM options of the kernel, default "-Xmx6g -Djava.awt.headless=true"
+#   KERNEL_JVM_OPTS="..."   JVM options of the kernel, default "-Xmx6g -Djava.awt.headless=true";
+#                           with JUPYTER_KERNEL they reach JJava as JJAVA_JVM_OPTS, and are
+#                           refused for IJava (its JVM options live in its kernel.json's argv)
 #   KERNEL_NAME=name        name of the kernelspec this script installs, default deep-rnn-java
-#   JUPYTER_KERNEL=name     use an already installed kernel (e.g. IJava's "java") instead of
-#                           installing rapaio-jupyter-kernel; it gets IJAVA_CLASSPATH and
-#                           JJAVA_CLASSPATH for this run
+#   JUPYTER_KERNEL=name     use an already installed kernel instead of installing
+#                           rapaio-jupyter-kernel: IJava (1.3.0) or JJava (1.0-a6 and later), both
+#                           named "java" by default. For this run it gets IJAVA_CLASSPATH or
+#                           JJAVA_CLASSPATH, OMP_NUM_THREADS=1 and, for JJava, JJAVA_JVM_OPTS;
+#                           environment.md lists what each needs in its kernel.json
 #   RJK_VERSION=x.y.z       rapaio-jupyter-kernel version, default 3.0.1
 #   JUPYTER_PYTHON=path     a Python 3 with nbclient and nbconvert, if not /usr/bin/python3
+#   NOTEBOOK_PORT=port      --notebook: the server's port, default the first free one from 8888
+#   NOTEBOOK_DIR=folder     --notebook: the folder the server opens, default notebooks/
 # The kernels inherit this environment (D2L_DATA_MIRROR, for one); they run in notebooks/, with
 # D2L_DATA_DIR set to the project's data/ unless it is set already.
 set -euo pipefail
@@ -31,6 +45,7 @@ trap 'echo; echo "interrupted" >&2; exit 130' INT
 RUN_MODE="${RUN_MODE:-full}"
 BACKEND="${BACKEND:-cpu}"
 STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-300}"
+KERNEL_JVM_OPTS_SET="${KERNEL_JVM_OPTS:-}"
 KERNEL_JVM_OPTS="${KERNEL_JVM_OPTS:--Xmx6g -Djava.awt.headless=true}"
 KERNEL_NAME="${KERNEL_NAME:-deep-rnn-java}"
 KERNEL_DISPLAY_NAME="Java (Deep RNN, DL4J)"
@@ -51,11 +66,15 @@ say() { printf '== %s\n' "$*"; }
 die() { printf 'error: %s\n' "$1" >&2; exit "${2:-1}"; }
 
 SETUP_ONLY=0
+SITE_ONLY=0
+NOTEBOOK_UI=0
 SELECT=()
 for arg in "$@"; do
   case "$arg" in
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     --setup-only) SETUP_ONLY=1 ;;
+    --site-only) SITE_ONLY=1 ;;
+    --notebook) NOTEBOOK_UI=1 ;;
     -*) die "unknown option $arg (try --help)" 2 ;;
     *) SELECT+=("$arg") ;;
   esac
@@ -89,14 +108,78 @@ if [ "${#SELECT[@]}" -gt 0 ]; then
   done
   NOTEBOOKS=("${chosen[@]}")
 fi
-if [ "${#NOTEBOOKS[@]}" -eq 0 ] && [ "$SETUP_ONLY" = 0 ]; then
+[ $((SETUP_ONLY + SITE_ONLY + NOTEBOOK_UI)) -le 1 ] || die "--setup-only, --site-only and --notebook exclude each other" 2
+if [ "$NOTEBOOK_UI" = 1 ] && [ "${#SELECT[@]}" -gt 0 ]; then
+  die "--notebook opens the whole folder; leave out the notebook names" 2
+fi
+if [ "${#NOTEBOOKS[@]}" -eq 0 ] && [ "$SETUP_ONLY" = 0 ] && [ "$NOTEBOOK_UI" = 0 ]; then
   say "no notebooks in notebooks/ (expected files such as notebooks/01-deep-rnn.ipynb): nothing to run"
   exit 0
 fi
 
 T_SETUP=$SECONDS
 
-# ---------------------------------------------------------------- 1. JDK and Maven
+# ---------------------------------------------------------------- 1. Jupyter (nbclient + nbconvert)
+apt_install() {  # Debian packages, through sudo when not root; returns 1 where there is no apt
+  [ -r /etc/debian_version ] && command -v apt-get >/dev/null 2>&1 || return 1
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || die "missing: $*. As root, run:
+  apt-get update && apt-get install -y --no-install-recommends $*
+then run this script again."
+    sudo=(sudo)
+  fi
+  say "installing Debian packages: $*"
+  local t0=$SECONDS log
+  log="$(mktemp)"
+  { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q \
+      && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
+  } > "$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; die "apt-get failed (output above)."; }
+  rm -f "$log"
+  say "apt install took $((SECONDS - t0)) s"
+}
+find_python() {
+  local c
+  for c in "${JUPYTER_PYTHON:-}" /usr/bin/python3 "$(command -v python3 2>/dev/null || true)"; do
+    [ -n "$c" ] && [ -x "$c" ] && "$c" "$TOOL" check >/dev/null 2>&1 && { echo "$c"; return 0; }
+  done
+  return 1
+}
+if ! PY="$(find_python)"; then
+  apt_install "${APT_PACKAGES[@]}" || die "Jupyter's nbclient and nbconvert are missing and this is not a Debian/Ubuntu system. Install them, e.g.
+  python3 -m pip install --user nbclient nbconvert jupyter_client
+(or 'brew install jupyterlab' on macOS), then run this script again; set JUPYTER_PYTHON=/path/to/python3
+if that Python is not the python3 on PATH." 2
+  PY="$(find_python)" || die "the Debian packages are installed but /usr/bin/python3 still cannot import nbclient/nbconvert."
+fi
+if [ "$NOTEBOOK_UI" = 1 ] && ! "$PY" -c 'import notebook.notebookapp' >/dev/null 2>&1; then
+  apt_install jupyter-notebook || die "the classic Jupyter Notebook (version 6) is missing and this is not a Debian/Ubuntu system. Install it, e.g.
+  python3 -m pip install --user 'notebook<7'
+(macOS: brew install python, then that line), then run this script again." 2
+  "$PY" -c 'import notebook.notebookapp' >/dev/null 2>&1 || die "jupyter-notebook is installed but $PY cannot import it; set JUPYTER_PYTHON."
+fi
+say "jupyter python: $PY"
+
+# ---------------------------------------------------------------- the site only
+build_site() {  # site/ from the notebooks in notebooks/ (the committed full-run outputs)
+  if ! command -v npm >/dev/null 2>&1; then
+    apt_install nodejs npm || die "the site bundles KaTeX from npm, and npm is missing. Install Node.js and npm
+(e.g. brew install node), then run this script again." 2
+  fi
+  bash "$ROOT/tools/npm-ci.sh" "$ROOT/tools/site" "$ROOT/target/site-npm" || die "installing KaTeX from npm failed"
+  local all=()
+  while IFS= read -r -d '' f; do all+=("$f"); done \
+    < <(find "$NB_DIR" -maxdepth 1 -name '*.ipynb' ! -name '.*' -print0 | LC_ALL=C sort -z)
+  "$PY" "$TOOL" site --out "$SITE_DIR" --katex "$ROOT/target/site-npm/node_modules/katex/dist" "${all[@]}" \
+    > /dev/null || die "building the HTML site failed"
+  say "site: ${SITE_DIR#"$ROOT"/}/index.html (${#all[@]} chapters, from notebooks/)"
+}
+if [ "$SITE_ONLY" = 1 ]; then
+  build_site
+  exit 0
+fi
+
+# ---------------------------------------------------------------- 2. JDK and Maven
 if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
   JAVA="$JAVA_HOME/bin/java"
 elif command -v java >/dev/null 2>&1; then
@@ -115,40 +198,22 @@ fi
 command -v mvn >/dev/null 2>&1 || die "no 'mvn' found. Install Maven 3.8 or newer (Debian/Ubuntu: apt-get install maven)."
 say "java: $JAVA (Java $JAVA_SPEC); maven: $(command -v mvn)"
 
-# ---------------------------------------------------------------- 2. Jupyter (nbclient + nbconvert)
-find_python() {
-  local c
-  for c in "${JUPYTER_PYTHON:-}" /usr/bin/python3 "$(command -v python3 2>/dev/null || true)"; do
-    [ -n "$c" ] && [ -x "$c" ] && "$c" "$TOOL" check >/dev/null 2>&1 && { echo "$c"; return 0; }
-  done
-  return 1
-}
-if ! PY="$(find_python)"; then
-  if [ -r /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
-    SUDO=()
-    if [ "$(id -u)" -ne 0 ]; then
-      command -v sudo >/dev/null 2>&1 || die "Jupyter is missing. As root, run:
-  apt-get update && apt-get install -y --no-install-recommends ${APT_PACKAGES[*]}
-then run this script again."
-      SUDO=(sudo)
-    fi
-    say "installing Jupyter from Debian packages: ${APT_PACKAGES[*]}"
-    t0=$SECONDS
-    APT_LOG="$(mktemp)"
-    { "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q \
-        && "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${APT_PACKAGES[@]}"
-    } > "$APT_LOG" 2>&1 || { cat "$APT_LOG" >&2; rm -f "$APT_LOG"; die "apt-get failed (output above)."; }
-    rm -f "$APT_LOG"
-    say "apt install took $((SECONDS - t0)) s"
-    PY="$(find_python)" || die "the Debian packages are installed but /usr/bin/python3 still cannot import nbclient/nbconvert."
-  else
-    die "Jupyter's nbclient and nbconvert are missing and this is not a Debian/Ubuntu system. Install them, e.g.
-  python3 -m pip install --user nbclient nbconvert jupyter_client
-(or 'brew install jupyterlab' on macOS), then run this script again; set JUPYTER_PYTHON=/path/to/python3
-if that Python is not the python3 on PATH." 2
-  fi
+# ---------------------------------------------------------------- an installed kernel (JUPYTER_KERNEL)
+# checked before the Maven step, so that a wrong name fails at once
+if [ -n "$JUPYTER_KERNEL" ]; then
+  KINFO="$("$PY" "$TOOL" kernel-check "$JUPYTER_KERNEL")" || exit 2
+  IFS=$'\t' read -r JK_KIND JK_DISPLAY JK_DIR JK_HAS_OPTS <<< "$KINFO"
+  case "$JK_KIND" in
+    jjava) ;;
+    ijava)
+      [ -z "${KERNEL_JVM_OPTS_SET:-}" ] || die "KERNEL_JVM_OPTS cannot reach IJava: its JVM options are the argv entries before -jar in
+  $JK_DIR/kernel.json
+Put them there (for example \"-Xmx6g\", \"-Djava.awt.headless=true\") and run without KERNEL_JVM_OPTS." 2 ;;
+    *)
+      [ -z "${KERNEL_JVM_OPTS_SET:-}" ] || die "KERNEL_JVM_OPTS: '$JUPYTER_KERNEL' is neither IJava nor JJava, so the runner does not know
+where its JVM options go; set them in $JK_DIR/kernel.json and run without KERNEL_JVM_OPTS." 2 ;;
+  esac
 fi
-say "jupyter python: $PY"
 
 # ---------------------------------------------------------------- 3. project classes and classpath
 PROFILE="-P$BACKEND"
@@ -182,31 +247,65 @@ if [ -z "$JUPYTER_KERNEL" ]; then
     mvn_quiet dependency:copy -Dartifact="io.github.padreati:rapaio-jupyter-kernel:$RJK_VERSION" \
       -DoutputDirectory="$KERNEL_JAR_DIR" || die "could not fetch io.github.padreati:rapaio-jupyter-kernel:$RJK_VERSION"
   fi
+  # rapaio 3.0.1 can start with a socket that is never read; tools/kernel-patch fixes the class
+  PATCH_DIR="$KERNEL_JAR_DIR/patch"
+  rm -rf "$PATCH_DIR"
+  javac_out="$("${JAVA%/java}/javac" --release 17 -nowarn -d "$PATCH_DIR" \
+      $(find "$ROOT/tools/kernel-patch" -name '*.java') 2>&1)" || die "compiling tools/kernel-patch failed: $javac_out"
   DATA_DIR="$("$PY" "$TOOL" data-dir)"
   KERNEL_DIR="$("$PY" "$TOOL" install-kernel --data-dir "$DATA_DIR" --name "$KERNEL_NAME" \
       --display-name "$KERNEL_DISPLAY_NAME" --java "$JAVA" --jvm-opts "$KERNEL_JVM_OPTS" \
       --jar "$KERNEL_JAR" --classpath "$ROOT/target/classes" --classpath "$LIB_DIR/*.jar" \
-      --backend "$BACKEND" --project "$ROOT")" || exit $?
+      --backend "$BACKEND" --project "$ROOT" --launcher "$ROOT/tools/kernel-launcher.py" --python "$PY" --patch "$PATCH_DIR")" || exit $?
   KERNEL="$KERNEL_NAME"
   say "kernel '$KERNEL' (rapaio-jupyter-kernel $RJK_VERSION) installed in $KERNEL_DIR"
+  KERNEL_ENV=()
 else
   KERNEL="$JUPYTER_KERNEL"
-  say "using the installed kernel '$KERNEL' (IJAVA_CLASSPATH/JJAVA_CLASSPATH set for this run)"
+  KERNEL_DISPLAY_NAME="$JK_DISPLAY"
+  # what this run lays over the kernelspec's env (ND4J reads OMP_NUM_THREADS once: environment.md)
+  KERNEL_ENV=("IJAVA_CLASSPATH=$CP_IJAVA" "JJAVA_CLASSPATH=$CP_IJAVA" "RJK_CLASSPATH=$CP_RJK"
+              "OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}")
+  # JJava's kernel JVM takes its options from JJAVA_JVM_OPTS; argv options reach only its launcher
+  if [ "$JK_KIND" = jjava ] && { [ -n "$KERNEL_JVM_OPTS_SET" ] || [ "$JK_HAS_OPTS" = no ]; }; then
+    KERNEL_ENV+=("JJAVA_JVM_OPTS=$KERNEL_JVM_OPTS")
+  fi
+  say "using the installed kernel '$KERNEL' ($JK_KIND, \"$JK_DISPLAY\"); for this run it gets: ${KERNEL_ENV[*]%%=*}"
 fi
 say "set-up took $((SECONDS - T_SETUP)) s"
 
 if [ "$SETUP_ONLY" = 1 ]; then
-  say "set-up only: open the notebooks with the kernel '$KERNEL' (display name \"$KERNEL_DISPLAY_NAME\")"
+  if [ -z "$JUPYTER_KERNEL" ]; then
+    say "set-up only: open the notebooks with the kernel \"$KERNEL_DISPLAY_NAME\" ($KERNEL), e.g. bash tools/open-chapters.sh"
+  else
+    say "set-up only: the classpath is ready. To open the notebooks with \"$JK_DISPLAY\" outside this script, put"
+    case "$JK_KIND" in
+      ijava) echo "    \"IJAVA_CLASSPATH\": \"$CP_IJAVA\"," ;;
+      jjava) echo "    \"JJAVA_CLASSPATH\": \"$CP_IJAVA\","
+             echo "    \"JJAVA_JVM_OPTS\": \"$KERNEL_JVM_OPTS\"," ;;
+      *)     echo "    \"IJAVA_CLASSPATH\": \"$CP_IJAVA\", \"JJAVA_CLASSPATH\": \"$CP_IJAVA\"," ;;
+    esac
+    echo "    \"OMP_NUM_THREADS\": \"1\""
+    echo "  into the \"env\" object of $JK_DIR/kernel.json (or run bash tools/open-chapters.sh with JUPYTER_KERNEL=$KERNEL)."
+    [ "$JK_KIND" = ijava ] && echo "  IJava's JVM options (-Xmx6g -Djava.awt.headless=true) go into that file's argv, before -jar."
+  fi
   exit 0
 fi
 
-# ---------------------------------------------------------------- 5. execute
-KERNEL_ENV=(--env "DEEPRNN_MODE=$RUN_MODE")
-if [ -n "$JUPYTER_KERNEL" ]; then
-  KERNEL_ENV+=(--env "IJAVA_CLASSPATH=$CP_IJAVA" --env "JJAVA_CLASSPATH=$CP_IJAVA" --env "RJK_CLASSPATH=$CP_RJK")
-fi
 # the kernel runs in notebooks/; data/ stays at the project root unless D2L_DATA_DIR says otherwise
 export D2L_DATA_DIR="${D2L_DATA_DIR:-$ROOT/data}"
+
+# ---------------------------------------------------------------- the Notebook UI (--notebook)
+if [ "$NOTEBOOK_UI" = 1 ]; then
+  # shellcheck source=tools/notebook-server.sh
+  . "$ROOT/tools/notebook-server.sh"
+  serve_notebooks  # returns when the server has stopped
+  exit $?
+fi
+
+# ---------------------------------------------------------------- 5. execute
+KERNEL_ARGS=(--env "DEEPRNN_MODE=$RUN_MODE")
+for kv in "${KERNEL_ENV[@]+"${KERNEL_ENV[@]}"}"; do KERNEL_ARGS+=(--env "$kv"); done
 SCRUB=(--scrub "$ROOT=<project>")
 [ -n "${HOME:-}" ] && [ "$HOME" != "/" ] && SCRUB+=(--scrub "$HOME=~")
 TIMINGS="$ROOT/target/notebook-timings-$RUN_MODE.json"
@@ -224,7 +323,7 @@ for nb in "${NOTEBOOKS[@]}"; do
       --out "$OUT_DIR/$name" --failed-out "$failed_out" \
       --startup-timeout "$STARTUP_TIMEOUT" --cell-timeout "$CELL_TIMEOUT" \
       --kernel-log "$LOG_DIR/${name%.ipynb}.log" \
-      "${KERNEL_ENV[@]}" "${SCRUB[@]}" --timings "$TIMINGS"; then
+      "${KERNEL_ARGS[@]}" "${SCRUB[@]}" --timings "$TIMINGS"; then
     SUMMARY+=("$(printf '  ok      %6d s  %s' "$((SECONDS - t0))" "$name")")
   else
     FAILED+=("$name")
@@ -232,21 +331,21 @@ for nb in "${NOTEBOOKS[@]}"; do
   fi
 done
 
-# ---------------------------------------------------------------- 7. the site
-# every chapter of notebooks/ that has an executed copy in the output folder (older quick runs of
-# notebooks since removed are left out)
-SITE_NBS=()
-while IFS= read -r -d '' f; do
-  [ -f "$OUT_DIR/$(basename "$f")" ] && SITE_NBS+=("$OUT_DIR/$(basename "$f")")
-done < <(find "$NB_DIR" -maxdepth 1 -name '*.ipynb' ! -name '.*' -print0 | LC_ALL=C sort -z)
-"$PY" "$TOOL" site --out "$SITE_DIR" --timings "$TIMINGS" --mode "$RUN_MODE" "${SITE_NBS[@]}" \
-  || die "building the HTML site failed"
+# ---------------------------------------------------------------- 6. the site
+# from notebooks/ after a full run (failed notebooks keep their last good outputs there); never
+# from quick outputs, whose numbers the prose does not quote
+if [ "$RUN_MODE" = full ]; then
+  build_site
+  SITE_NOTE="${SITE_DIR#"$ROOT"/}/index.html"
+else
+  SITE_NOTE="not rebuilt from quick outputs (bash tools/run-chapters.sh --site-only builds it from notebooks/)"
+fi
 
 echo
 say "summary ($RUN_MODE mode, backend $BACKEND)"
 printf '%s\n' "${SUMMARY[@]}"
 echo "  executed notebooks: ${OUT_DIR#"$ROOT"/}/"
-echo "  HTML site:          ${SITE_DIR#"$ROOT"/}/index.html"
+echo "  HTML site:          $SITE_NOTE"
 if [ "${#FAILED[@]}" -gt 0 ]; then
   if [ "$RUN_MODE" = full ]; then
     where="${FAILED_DIR#"$ROOT"/}/ (notebooks/ keeps their last good outputs)"

@@ -1,0 +1,128 @@
+"""Start a Jupyter kernel N times and report how often, and how fast, it answers.
+
+    python3 tools/kernel-starts.py [--kernel deep-rnn-java] [--starts 50] [--timeout 10]
+
+Each start is what a front-end does: launch the kernel from its kernelspec, then ask it for
+kernel_info on the shell channel (again every second, as jupyter_client and the Notebook server
+do), once it answers there ask once more on the control channel (where interrupts go; its reply
+may come back on either channel), and ping its heartbeat. A start counts as answered when all
+three replied within --timeout seconds of the launch; the time to answer is that of the last of
+the three. One line per start, then the failures, the median and the maximum. Exit status 1 when
+any start failed.
+
+Run it with the Python that has jupyter_client (on Debian: /usr/bin/python3). The kernel is looked
+up in the usual Jupyter paths (JUPYTER_DATA_DIR and JUPYTER_PATH count).
+"""
+
+import argparse
+import os
+import queue
+import statistics
+import sys
+import tempfile
+import time
+
+
+def one_start(kernel, timeout, cwd, log_path):
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name=kernel)
+    t0 = time.monotonic()
+    with open(log_path or os.devnull, "a") as out:
+        km.start_kernel(cwd=cwd, stdout=out, stderr=out)
+    kc = km.client()
+    kc.start_channels()
+    answered = {}
+    hb = _hb_socket(km)
+    try:
+        ctl = kc.session.msg("kernel_info_request")
+        next_shell = 0.0
+        while time.monotonic() - t0 < timeout and len(answered) < 3:
+            now = time.monotonic()
+            if "shell" not in answered and now >= next_shell:
+                kc.kernel_info()
+                next_shell = now + 1.0
+            for get in (kc.get_shell_msg, kc.get_control_msg):
+                try:
+                    msg = get(timeout=0.05)
+                except queue.Empty:
+                    continue
+                # rapaio-jupyter-kernel sends its replies to control requests on the shell socket
+                if msg["parent_header"].get("msg_id") == ctl["header"]["msg_id"]:
+                    answered.setdefault("control", time.monotonic() - t0)
+                elif msg["msg_type"] == "kernel_info_reply" and "shell" not in answered:
+                    answered["shell"] = time.monotonic() - t0
+                    kc.control_channel.send(ctl)
+            if "hb" not in answered and hb.poll(0):
+                if hb.recv() == b"ping":
+                    answered["hb"] = time.monotonic() - t0
+                else:
+                    hb.send(b"ping")
+            if not km.is_alive():
+                break
+    finally:
+        hb.close()
+        kc.stop_channels()
+        try:
+            km.shutdown_kernel(now=True)
+        except Exception:
+            pass
+    ok = len(answered) == 3
+    return ok, (max(answered.values()) if ok else None), answered
+
+
+def _hb_socket(km):
+    """A heartbeat socket of our own, with one ping sent (jupyter_client's hb channel pings only
+    after a first beat period)."""
+    import zmq
+    s = zmq.Context.instance().socket(zmq.REQ)
+    s.linger = 0
+    s.connect(f"{km.transport}://{km.ip}:{km.hb_port}")
+    s.send(b"ping")
+    return s
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--kernel", default="deep-rnn-java", help="kernelspec name (default deep-rnn-java)")
+    p.add_argument("--starts", type=int, default=50, help="number of starts (default 50)")
+    p.add_argument("--timeout", type=float, default=10.0,
+                   help="seconds a start may take to answer before it counts as failed (default 10)")
+    p.add_argument("--quiet", action="store_true", help="only the summary line")
+    p.add_argument("--kernel-log", help="append the kernels' own output to this file")
+    args = p.parse_args(argv)
+    if args.starts < 1 or args.timeout <= 0:
+        p.error("--starts must be at least 1 and --timeout positive")
+
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    try:
+        KernelSpecManager().get_kernel_spec(args.kernel)
+    except NoSuchKernel:
+        print(f"error: no Jupyter kernel named '{args.kernel}' (install it with "
+              f"bash tools/run-chapters.sh --setup-only, or list kernels with jupyter kernelspec list)",
+              file=sys.stderr)
+        return 2
+
+    times, failures = [], 0
+    with tempfile.TemporaryDirectory(prefix="kernel-starts-") as cwd:
+        for i in range(1, args.starts + 1):
+            if args.kernel_log:
+                with open(args.kernel_log, "a") as f:
+                    f.write(f"\n---- start {i} ----\n")
+            ok, took, parts = one_start(args.kernel, args.timeout, cwd, args.kernel_log)
+            if ok:
+                times.append(took)
+            else:
+                failures += 1
+            if not args.quiet:
+                got = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(parts.items())) or "nothing"
+                print(f"start {i:3d}: {'ok    ' if ok else 'FAILED'} {got}", flush=True)
+    line = f"{args.kernel}: {failures} of {args.starts} starts failed to answer within {args.timeout:g} s"
+    if times:
+        line += f"; time to answer: median {statistics.median(times):.1f} s, max {max(times):.1f} s"
+    print(line)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

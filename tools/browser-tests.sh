@@ -30,9 +30,9 @@ if [ -z "${CHROMIUM:-}" ]; then
     if [ -r /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
       sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
       say "installing Debian's chromium"
+      mkdir -p target
       "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium \
-        > target-chromium-apt.log 2>&1 || { cat target-chromium-apt.log >&2; rm -f target-chromium-apt.log; die "apt-get install chromium failed"; }
-      rm -f target-chromium-apt.log
+        > target/chromium-apt.log 2>&1 || { cat target/chromium-apt.log >&2; die "apt-get install chromium failed"; }
       CHROMIUM="$(command -v chromium)"
     else
       die "no chromium found; install Chromium or Chrome and set CHROMIUM=/path/to/it" 2

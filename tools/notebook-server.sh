@@ -34,7 +34,9 @@ for p in range(8888, 8988):
 
   # its own session: Ctrl-C reaches this script only, which then stops the server, and the
   # server shuts its kernels down
-  setsid "$PY" -m notebook --no-browser --ip=127.0.0.1 --port="$port" --port-retries=0 \
+  local as_root=()  # containers and CI machines run as root, which the server refuses by default
+  [ "$(id -u)" -ne 0 ] || as_root=(--allow-root)
+  setsid "$PY" -m notebook "${as_root[@]+"${as_root[@]}"}" --no-browser --ip=127.0.0.1 --port="$port" --port-retries=0 \
     --notebook-dir="$dir" --NotebookApp.token="$token" \
     --MappingKernelManager.default_kernel_name="$KERNEL" > "$log" 2>&1 < /dev/null &
   pid=$!

@@ -40,6 +40,7 @@ img { max-width: 100%; height: auto; }
 table { border-collapse: collapse; margin: 0.6em 0; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; }
 .katex-display { overflow-x: auto; overflow-y: hidden; }
+ol.chapters { list-style: none; padding-left: 1em; }
 ol.chapters > li { margin: 0.9em 0; }
 ol.chapters ul { margin: 0.2em 0; }
 .meta { color: #666; font-size: 0.9em; }

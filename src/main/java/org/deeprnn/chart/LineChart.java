@@ -30,6 +30,11 @@ import java.util.Objects;
  *
  * <p>Only finite values are drawn; on a logarithmic y axis only positive ones. Methods are
  * synchronized so a training thread may append while a notebook thread renders.
+ *
+ * <p>So that a chart reads without a second look: the legend sits right of the plot; an x axis whose values are all whole
+ * numbers (epochs, layers) gets labels at whole numbers only; a logarithmic y axis over a decade or
+ * more is labelled at powers of ten only; series beyond the ten colours of {@link #PALETTE} repeat
+ * the colours with dashed, then dotted lines.
  */
 public final class LineChart {
     public static final int DEFAULT_WIDTH = 640;
@@ -85,7 +90,7 @@ public final class LineChart {
         s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        s.setLegendPosition(Styler.LegendPosition.InsideNE);
+        s.setLegendPosition(Styler.LegendPosition.OutsideE);
         s.setLegendBorderColor(GRID);
         s.setLegendBackgroundColor(new Color(255, 255, 255, 220));
         s.setLegendVisible(false);
@@ -108,13 +113,14 @@ public final class LineChart {
                     + "': pick another name, or replace its points with update()");
         }
         check(name, x, y);
-        Points p = new Points(PALETTE.get(series.size() % PALETTE.size()));
+        int index = series.size();
+        Points p = new Points(PALETTE.get(index % PALETTE.size()));
         p.set(x, y);
         series.put(name, p);
         XYSeries s = chart.addSeries(name, p.x(), p.y());
         s.setLineColor(p.color);
         s.setMarkerColor(p.color);
-        s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        s.setLineStyle(stroke(index / PALETTE.size()));
         s.setMarker(p.size <= MARKED_POINTS_LIMIT ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         chart.getStyler().setLegendVisible(series.size() > 1);
         return this;
@@ -176,7 +182,6 @@ public final class LineChart {
         }
         logY = logarithmic;
         chart.getStyler().setYAxisLogarithmic(logarithmic);
-        chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
         return this;
     }
 
@@ -217,8 +222,44 @@ public final class LineChart {
             throw new IllegalStateException("The chart '" + chart.getTitle() + "' has no series yet: add one before drawing it");
         }
         widenXRangeSlightly();
+        labelAxes();
         return BitmapEncoder.getBufferedImage(chart);
     }
+
+    /** Solid lines for the first ten series, dashed for the next ten, dotted after that. */
+    private static BasicStroke stroke(int lap) {
+        float[] dash = switch (lap) {
+            case 0 -> null;
+            case 1 -> new float[]{9f, 5f};
+            default -> new float[]{2f, 4f};
+        };
+        return new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, dash, 0f);
+    }
+
+    private void labelAxes() {
+        boolean wholeX = true;
+        double minY = Double.POSITIVE_INFINITY;
+        double maxY = Double.NEGATIVE_INFINITY;
+        for (Points p : series.values()) {
+            for (int i = 0; i < p.size; i++) {
+                wholeX &= p.xs[i] == Math.rint(p.xs[i]);
+                minY = Math.min(minY, p.ys[i]);
+                maxY = Math.max(maxY, p.ys[i]);
+            }
+        }
+        chart.setCustomXAxisTickLabelsFormatter(wholeX ? LineChart::wholeNumberLabel : null);
+        boolean decades = logY && maxY >= 10 * minY;
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(decades);
+        // XChart's custom label formatters do not work on logarithmic axes, so a decimal pattern
+        chart.getStyler().setYAxisDecimalPattern(decades && (maxY > 1e4 || minY < 1e-2) ? "0E0" : null);
+    }
+
+    /** The label of an x tick on an axis of whole numbers: the number, or nothing between two. */
+    static String wholeNumberLabel(double x) {
+        double r = Math.rint(x);
+        return Math.abs(x - r) < 1e-9 * Math.max(1, Math.abs(x)) ? String.format("%,d", (long) r) : "";
+    }
+
 
     /**
      * XChart puts a tick at data points when the x values are equally spaced (epochs 1..n), and

@@ -221,4 +221,44 @@ class LineChartTest {
                 () -> new LineChart("Nothing yet", "x", "y").toImage());
         assertTrue(e.getMessage().contains("no series"), e.getMessage());
     }
+
+    @Test
+    void wholeNumberAxesAreLabelledAtWholeNumbersOnly() {
+        assertEquals("3", LineChart.wholeNumberLabel(3.0));
+        assertEquals("1,000", LineChart.wholeNumberLabel(1000.0));
+        assertEquals("", LineChart.wholeNumberLabel(2.5));
+        assertEquals("", LineChart.wholeNumberLabel(4.75));
+    }
+
+    @Test
+    void aLogAxisOverSeveralDecadesShowsDecadesOnly() {
+        LineChart wide = new LineChart("t", "epoch", "norm").logY(true).addSeries("a", new double[]{1e-3, 1, 1e5});
+        wide.toImage();
+        assertTrue(wide.xchart().getStyler().isYAxisLogarithmicDecadeOnly());
+        LineChart narrow = new LineChart("t", "epoch", "perplexity").logY(true).addSeries("a", new double[]{26, 20, 17});
+        narrow.toImage();
+        assertFalse(narrow.xchart().getStyler().isYAxisLogarithmicDecadeOnly(),
+                "within one decade there would be no power of ten to label");
+    }
+
+    @Test
+    void theLegendStaysOutsideThePlot() {
+        LineChart chart = new LineChart("t", "epoch", "y");
+        chart.addSeries("a", range(1, 4)).addSeries("b", range(1, 4));
+        chart.toImage();
+        assertEquals(org.knowm.xchart.style.Styler.LegendPosition.OutsideE, chart.xchart().getStyler().getLegendPosition());
+    }
+
+    @Test
+    void seriesBeyondThePaletteAreDashed() {
+        LineChart chart = new LineChart("t", "epoch", "y");
+        int n = LineChart.PALETTE.size();
+        for (int i = 0; i < n + 1; i++) {
+            chart.addSeries("s" + i, range(1, 4));
+        }
+        assertEquals(null, chart.xchart().getSeriesMap().get("s0").getLineStyle().getDashArray());
+        assertEquals(null, chart.xchart().getSeriesMap().get("s" + (n - 1)).getLineStyle().getDashArray());
+        assertNotEquals(null, chart.xchart().getSeriesMap().get("s" + n).getLineStyle().getDashArray());
+        assertEquals(chart.color("s0"), chart.color("s" + n), "the eleventh series reuses the first colour, dashed");
+    }
 }

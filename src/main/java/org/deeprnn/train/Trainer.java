@@ -12,6 +12,7 @@ import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 import java.io.PrintStream;
@@ -313,10 +314,15 @@ public final class Trainer {
     private String describe(TrainedNetwork net) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "training %d epochs, %,d parameters, ", epochs, net.numParams()));
-        if (net.firstLayer() instanceof BaseLayer base && base.getIUpdater() != null) {
-            s.append("updater ").append(base.getIUpdater().getClass().getSimpleName());
+        IUpdater updater = net.firstLayer() instanceof BaseLayer base ? base.getIUpdater() : null;
+        if (updater != null) {
+            s.append("updater ").append(updater.getClass().getSimpleName());
         }
         s.append(learningRate != null ? String.format(Locale.ROOT, " lr %s", learningRate) : " (learning rate from the configuration)");
+        if (learningRate != null && updater != null && updater.hasLearningRate()
+                && updater.getLearningRate(0, 0) != learningRate) {
+            s.append(String.format(Locale.ROOT, " (replaces the configuration's %s)", updater.getLearningRate(0, 0)));
+        }
         s.append(isCrossEntropy(net) ? " per predicted token (d2l's scale); clipping: "
                 : " per predicted step (gradient of the mean loss per step); clipping: ");
         List<String> clips = new ArrayList<>();

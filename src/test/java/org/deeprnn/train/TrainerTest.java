@@ -138,6 +138,18 @@ class TrainerTest {
         assertTrue(dropout.contains("gradients: Dl4jBatchGradient (no fused path: "), dropout);
     }
 
+    @Test
+    void describeSaysWhenTheTrainersLearningRateReplacesTheConfigurations() {
+        MultiLayerNetwork net = new DeepRnnBuilder().layers(1).hiddenUnits(4).vocabSize(5)
+                .updater(new org.nd4j.linalg.learning.config.Sgd(1.0)).network();
+        String replaced = Trainer.builder().learningRate(2.0).build().describe(net);
+        assertTrue(replaced.contains("updater Sgd lr 2.0 (replaces the configuration's 1.0)"), replaced);
+        String same = Trainer.builder().learningRate(1.0).build().describe(net);
+        assertFalse(same.contains("replaces"), same);
+        String fromConfig = Trainer.builder().build().describe(net);
+        assertTrue(fromConfig.contains("(learning rate from the configuration)") && !fromConfig.contains("replaces"), fromConfig);
+    }
+
     /** A regression model on a noisy sine: the loss per step falls, and progress speaks of loss, not perplexity. */
     @Test
     void regressionModelReportsItsLossAndHasNoPerplexity() {

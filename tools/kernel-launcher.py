@@ -249,8 +249,9 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("connection_file")
     p.add_argument("command", nargs=argparse.REMAINDER, help="-- then the kernel's command line")
-    p.add_argument("--grace", type=float, default=3.0,
-                   help="seconds a socket may stay silent while its port is open (default 3)")
+    p.add_argument("--grace", type=float, default=15.0,
+                   help="seconds a socket may stay silent while its port is open (default 15: a JVM "
+                        "on a busy machine can take that long; a kernel that lost a loop never answers)")
     p.add_argument("--attempts", type=int, default=5, help="starts of the JVM at most (default 5)")
     args = p.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command

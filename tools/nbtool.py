@@ -256,16 +256,18 @@ def cmd_execute(args):
     return 0
 
 
-def start_kernel(new_kernel_manager, args, log, attempts=10, answer_timeout=10):
+def start_kernel(new_kernel_manager, args, log, attempts=5, answer_timeout=60):
     """Start a kernel; return its manager and a client that has had its kernel_info reply.
 
     rapaio-jupyter-kernel 3.0.1 (and 2.3.0) starts each socket's loop thread before it marks the
     loop as running, so now and then a loop thread finds the flag still false and ends at once,
     silently: the process runs and its ports accept connections, but the shell (or control) socket
-    is never read. Here that happened in 10 to 25 starts in 100. So: wait, up to the start-up
-    limit, until every port of the kernel accepts connections (a healthy kernel answers a second
-    or two later); a kernel still silent ANSWER_TIMEOUT seconds after that is stopped and started
-    afresh, up to ATTEMPTS times."""
+    is never read. Here that happened in 16 starts in 50. The project's kernelspec fixes it
+    (tools/kernel-patch, tools/kernel-launcher.py, which restarts a silent JVM itself); for any
+    other kernel, and as a last resort: wait, up to the start-up limit, until every port of the
+    kernel accepts connections (a healthy kernel answers a second or two later, a JVM starting on
+    a busy machine much later); a kernel still silent ANSWER_TIMEOUT seconds after that is stopped
+    and started afresh, up to ATTEMPTS times."""
     deadline = time.monotonic() + args.startup_timeout
     launch = {"cwd": args.cwd}
     if log:

@@ -69,6 +69,15 @@ abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetw
     /** DL4J's test-time score of one batch from a zero state: loss summed over steps, averaged over sequences. */
     abstract double score(DataSet batch);
 
+    /**
+     * The loss of {@code batch} summed over its predicted tokens, from a zero state and with dropout
+     * off, while training is prepared (validation after each epoch): DL4J's score unless a faster
+     * engine trains the network.
+     */
+    double validationLossSum(DataSet batch) {
+        return score(batch) * batch.getFeatures().size(0);
+    }
+
     /** What computes the minibatch gradients, for {@link Trainer#describe}. */
     abstract String gradientPath(Supplier<BatchGradient> engineFactory);
 
@@ -207,6 +216,23 @@ abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetw
                 maskEngine.prepare(net, false, numSteps);
             }
             return maskEngine.compute(net, batch);
+        }
+
+        /**
+         * The oneDNN and fused engines compute loss and gradient faster than DL4J runs its forward
+         * pass alone, so validation goes through them too; the gradient they write is overwritten by
+         * the next training step.
+         */
+        @Override
+        double validationLossSum(DataSet batch) {
+            boolean masked = batch.getFeaturesMaskArray() != null || batch.getLabelsMaskArray() != null;
+            if (engine == null || engine instanceof Dl4jBatchGradient || (masked && !engine.handlesMasks())) {
+                return super.validationLossSum(batch);
+            }
+            engine.resetState(net);
+            double loss = engine.compute(net, batch);
+            engine.resetState(net);
+            return loss;
         }
 
         @Override

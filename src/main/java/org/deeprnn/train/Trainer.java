@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Trains a recurrent language model the way d2l does (section "Training"), on a DL4J
@@ -192,7 +193,7 @@ public final class Trainer {
 
                 @Override
                 public double meanLoss(DataSetIterator validation) {
-                    return Trainer.meanLoss(net, validation);
+                    return Trainer.meanLoss(validation, net::validationLossSum);
                 }
 
                 @Override
@@ -264,12 +265,16 @@ public final class Trainer {
     }
 
     private static double meanLoss(TrainedNetwork net, DataSetIterator data) {
+        return meanLoss(data, batch -> net.score(batch) * batch.getFeatures().size(0));
+    }
+
+    private static double meanLoss(DataSetIterator data, ToDoubleFunction<DataSet> lossSumOfBatch) {
         data.reset();
         double lossSum = 0;
         long tokens = 0;
         while (data.hasNext()) {
             DataSet batch = data.next();
-            lossSum += net.score(batch) * batch.getFeatures().size(0);
+            lossSum += lossSumOfBatch.applyAsDouble(batch);
             tokens += EpochLoop.tokenCount(batch);
         }
         if (tokens == 0) {

@@ -1,5 +1,6 @@
 package org.deeprnn.train;
 
+import org.deeprnn.engine.BatchGradient;
 import org.deeprnn.engine.Dl4jBatchGradient;
 import org.deeprnn.engine.FusedRnnGradient;
 import org.deeprnn.engine.onednn.OneDnnGradient;
@@ -29,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 
 import static org.deeprnn.train.TrainingFixtures.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -209,6 +211,27 @@ class TrainerTest {
         assertEquals(Math.exp(lossSum / tokens), last.validationPerplexity(), 1e-4 * last.validationPerplexity());
         assertEquals("perplexity", last.metricName());
         assertEquals(last.perplexity(), last.metric(), 0.0);
+    }
+
+    /** Validation goes through the training engine; its figure must be DL4J's own score of the same network. */
+    @Test
+    void validationThroughTheEngineEqualsDl4jsScore() {
+        SequentialPartitioning validation = SequentialPartitioning.fixed(CORPUS, 4, 10);
+        for (CellType cell : CellType.values()) {
+            List<Supplier<BatchGradient>> engines = new ArrayList<>();
+            engines.add(FusedRnnGradient::new);
+            if (OneDnnGradient.available()) {
+                engines.add(OneDnnGradient::create);
+            }
+            for (var engine : engines) {
+                MultiLayerNetwork net = network(cell, DataType.FLOAT);
+                TrainingResult result = Trainer.builder().epochs(2).learningRate(1.0).clipGlobalNorm(1.0).progress(null)
+                        .batchGradient(engine).build().fit(net, new RandomSampling(CORPUS, 4, 10, 9), validation);
+                double dl4j = Trainer.perplexity(net, validation);
+                String label = cell + " on " + engine.get().getClass().getSimpleName();
+                assertEquals(dl4j, result.last().validationPerplexity(), 1e-5 * dl4j, label);
+            }
+        }
     }
 
     @Test

@@ -53,7 +53,7 @@ import java.util.Map;
  * its parameters are laid out by {@link GRUParamInitializer}. The tests check it against the
  * equations above evaluated independently, and its gradient against finite differences.
  * <p>
- * <b>Layer normalisation</b> ({@code layerNorm(true)}, after Ba, Kiros and Hinton 2016, section 3.1):
+ * <b>Layer normalisation</b> ({@code layerNorm(true)}, as Ba, Kiros and Hinton 2016 do for recurrent networks):
  * each gate normalises its input product and its recurrent product separately over its h units, each
  * with its own gain, and adds the bias after, e.g. for the reset gate
  * R_t = sigmoid(g_xr * LN(X_t W_xr) + g_hr * LN(H_{t-1} W_hr) + b_r), and likewise for Z_t and for
@@ -64,8 +64,10 @@ import java.util.Map;
  * normalise to 0 whatever its input, so layer normalisation needs nOut of at least 2.
  * <p>
  * Build it like DL4J's own layers:
- * <pre>{@code new GRU.Builder().nIn(28).nOut(256).build()}
- *{@code new GRU.Builder().nIn(28).nOut(256).layerNorm(true).build()}</pre>
+ * <pre>{@code
+ * new GRU.Builder().nIn(28).nOut(256).build()
+ * new GRU.Builder().nIn(28).nOut(256).layerNorm(true).build()
+ * }</pre>
  */
 public class GRU extends BaseRecurrentLayer {
     private static final long serialVersionUID = 1L;
@@ -158,7 +160,8 @@ public class GRU extends BaseRecurrentLayer {
     /**
      * Memory estimate: parameters and updater state; per example and step, inference keeps the
      * three gate values of one step and the output, training the gates and outputs of every step
-     * (recomputed for backpropagation) plus the gradients flowing to the layer below.
+     * (recomputed for backpropagation) plus the gradients flowing to the layer below; layer
+     * normalisation adds the normalised input and recurrent products and the latter's gradient.
      */
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
@@ -170,6 +173,9 @@ public class GRU extends BaseRecurrentLayer {
         long h = getNOut();
         long inferencePerEx = GRUParamInitializer.BLOCKS * h;
         long trainPerEx = steps * (GRUParamInitializer.BLOCKS * h + h) + inputType.arrayElementsPerExample() + 2 * h;
+        if (layerNorm) {
+            trainPerEx += steps * 3 * GRUParamInitializer.BLOCKS * h;
+        }
         return new LayerMemoryReport.Builder(getLayerName(), GRU.class, inputType, outputType)
                 .standardMemory(params, updaterState)
                 .workingMemory(0, inferencePerEx, MemoryReport.CACHE_MODE_ALL_ZEROS, cacheModeMap(trainPerEx))

@@ -12,7 +12,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -133,13 +132,14 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
     }
 
     /**
-     * With layer normalisation: LN(X_t W) per gate block of every step and the scales of
-     * {@link GateNorm#normalise} ([batch, 3h, steps] and [batch, 3, steps]); the same for the recurrent
-     * products H_{t-1} [W_hr | W_hz] and (R_t * H_{t-1}) W_hh (zero at a first step without a start
-     * state, where the product is zero and so is its normalisation); the gains gW and gRW.
+     * With layer normalisation, in the row layout of {@link GateNorm}: LN(X_t W) of every example, step
+     * and gate as [batch steps 3, h] (rows in that order) with its scales; LN(H_{t-1} [W_hr | W_hz]) as
+     * [steps, batch 2, h] and LN((R_t * H_{t-1}) W_hh) as [steps, batch, h] with theirs (zero at a first
+     * step without a start state, where the product is zero and so is its normalisation); the gains gW
+     * and gRW as vectors.
      */
-    private record Normalised(INDArray input, INDArray inputScale, INDArray recurrent, INDArray recurrentScale,
-                              INDArray inputGain, INDArray recurrentGain) {
+    private record Normalised(INDArray input, INDArray inputScale, INDArray gates, INDArray gatesScale,
+                              INDArray candidate, INDArray candidateScale, INDArray inputGain, INDArray recurrentGain) {
     }
 
     /**
@@ -190,16 +190,21 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
                 dataType, new long[]{m, h, steps}, 'f');
         INDArray gates = mgr.createUninitialized(work, dataType, new long[]{m, 3 * h, steps}, 'f');
         // X_t W for every step at once: [m, nIn, T] x [nIn, 3h] -> [m, T, 3h]; then + b
-        gates.assign(Nd4j.tensorMmul(x, w, new int[][]{{1}, {0}}).permute(0, 2, 1));
+        INDArray projected = Nd4j.tensorMmul(x, w, new int[][]{{1}, {0}});
         Normalised norm = null;
         if (conf.isLayerNorm()) {
-            norm = new Normalised(mgr.dup(work, gates, 'f'), mgr.createUninitialized(work, dataType, new long[]{m, 3, steps}, 'f'),
-                    mgr.create(work, dataType, new long[]{m, 3 * h, steps}, 'f'), mgr.create(work, dataType, new long[]{m, 3, steps}, 'f'),
+            long rows = m * steps * 3;
+            norm = new Normalised(mgr.createUninitialized(work, dataType, new long[]{rows, h}, 'c'),
+                    mgr.createUninitialized(work, dataType, new long[]{rows, 1}, 'c'),
+                    mgr.create(work, dataType, new long[]{steps, 2 * m, h}, 'c'), mgr.create(work, dataType, new long[]{steps, 2 * m, 1}, 'c'),
+                    mgr.create(work, dataType, new long[]{steps, m, h}, 'c'), mgr.create(work, dataType, new long[]{steps, m, 1}, 'c'),
                     getParamWithNoise(GRUParamInitializer.INPUT_GAIN_KEY, training, mgr).reshape(3 * h),
                     getParamWithNoise(GRUParamInitializer.RECURRENT_GAIN_KEY, training, mgr).reshape(3 * h));
-            GateNorm.normalise(norm.input(), norm.inputScale(), h);
-            Nd4j.getExecutioner().exec(new BroadcastMulOp(norm.input(), norm.inputGain(), gates, 1));
+            norm.input().assign(projected.reshape('c', rows, h));
+            GateNorm.normalise(norm.input(), norm.inputScale());
+            projected = norm.input().reshape('c', m * steps, 3 * h).mulRowVector(norm.inputGain()).reshape('c', m, steps, 3 * h);
         }
+        gates.assign(projected.permute(0, 2, 1));
         Nd4j.getExecutioner().exec(new BroadcastAddOp(gates, b.reshape(3 * h), gates, 1));
         for (long t = 0; t < steps; t++) {
             try (MemoryWorkspace ignored = mgr.notifyScopeEntered(ArrayType.RNN_FF_LOOP_WORKING_MEM)) {
@@ -208,12 +213,12 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
                 INDArray z = g.get(all(), interval(h, 2 * h));
                 INDArray c = g.get(all(), interval(2 * h, 3 * h));
                 if (hPrev != null) {
-                    addRecurrent(hPrev, rwGates, rz, norm, t, 0, 2);         // + H_{t-1} [W_hr | W_hz]
+                    addRecurrent(hPrev, rwGates, rz, norm, t, false);         // + H_{t-1} [W_hr | W_hz]
                 }
                 Transforms.sigmoid(rz, false);                               // R_t, Z_t
                 if (hPrev != null) {
                     INDArray resetState = g.get(all(), interval(0, h)).mul(hPrev);
-                    addRecurrent(resetState, rwCandidate, c, norm, t, 2, 3);  // + (R_t * H_{t-1}) W_hh
+                    addRecurrent(resetState, rwCandidate, c, norm, t, true);  // + (R_t * H_{t-1}) W_hh
                 }
                 Transforms.tanh(c, false);                                   // H~_t
                 INDArray ht = hAll.get(all(), all(), point(t));
@@ -234,35 +239,44 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
     }
 
     /**
-     * Adds {@code state} times the recurrent weights of gate blocks [from, to) to {@code target}, or
-     * with layer normalisation g_h * LN(that product), keeping LN and its scales for step {@code t}.
+     * Adds {@code state} times the recurrent weights of the reset and update gates (or of the
+     * {@code candidate}) to {@code target}, or with layer normalisation g_h * LN(that product),
+     * keeping LN and its scales for step {@code t}.
      */
-    private void addRecurrent(INDArray state, INDArray weights, INDArray target, Normalised norm, long t, int from, int to) {
+    private void addRecurrent(INDArray state, INDArray weights, INDArray target, Normalised norm, long t, boolean candidate) {
         if (norm == null) {
             Nd4j.gemm(state, weights, target, false, false, 1.0, 1.0);
             return;
         }
         long h = layerConf().getNOut();
-        INDArray normalised = norm.recurrent().get(all(), interval(from * h, to * h), point(t));
-        Nd4j.gemm(state, weights, normalised, false, false, 1.0, 0.0);
-        GateNorm.normalise(normalised, norm.recurrentScale().get(all(), interval(from, to), point(t)), h);
-        target.addi(normalised.mulRowVector(norm.recurrentGain().get(interval(from * h, to * h))));
+        INDArray rows = (candidate ? norm.candidate() : norm.gates()).get(point(t), all(), all());
+        rows.assign(Nd4j.gemm(state, weights, false, false).reshape('c', rows.size(0), h));
+        GateNorm.normalise(rows, (candidate ? norm.candidateScale() : norm.gatesScale()).get(point(t), all(), all()));
+        target.addi(rows.reshape('c', target.size(0), target.size(1)).mulRowVector(recurrentGain(norm, candidate)));
+    }
+
+    private INDArray recurrentGain(Normalised norm, boolean candidate) {
+        long h = layerConf().getNOut();
+        return norm.recurrentGain().get(candidate ? interval(2 * h, 3 * h) : interval(0, 2 * h));
     }
 
     /**
-     * The gradient with respect to the recurrent product of gate blocks [from, to) at step {@code t}
-     * from that with respect to their pre-activations {@code dPre}: {@code dPre} itself without layer
-     * normalisation, else through g_h * LN(.), written into {@code dRecurrent} and returned.
+     * The gradient with respect to the recurrent product of the reset and update gates (or of the
+     * {@code candidate}) at step {@code t} from that with respect to their pre-activations
+     * {@code dPre}: {@code dPre} itself without layer normalisation, else through g_h * LN(.), written
+     * into {@code dRecurrent} and returned.
      */
-    private INDArray recurrentGradient(INDArray dPre, Normalised norm, INDArray dRecurrent, long t, int from, int to) {
+    private INDArray recurrentGradient(INDArray dPre, Normalised norm, INDArray dRecurrent, long t, boolean candidate) {
         if (norm == null) {
             return dPre;
         }
         long h = layerConf().getNOut();
-        INDArray units = dRecurrent.get(all(), interval(from * h, to * h), point(t));
-        GateNorm.backward(dPre.mulRowVector(norm.recurrentGain().get(interval(from * h, to * h))),
-                norm.recurrent().get(all(), interval(from * h, to * h), point(t)),
-                norm.recurrentScale().get(all(), interval(from, to), point(t)), h, units);
+        INDArray rows = (candidate ? norm.candidate() : norm.gates()).get(point(t), all(), all());
+        INDArray dRows = Nd4j.createUninitialized(dataType, rows.shape(), 'c');
+        GateNorm.backward(dPre.mulRowVector(recurrentGain(norm, candidate)).reshape('c', rows.size(0), h), rows,
+                (candidate ? norm.candidateScale() : norm.gatesScale()).get(point(t), all(), all()), dRows);
+        INDArray units = dRecurrent.get(all(), candidate ? interval(2 * h, 3 * h) : interval(0, 2 * h), point(t));
+        units.assign(dRows.reshape('c', units.size(0), units.size(1)));
         return units;
     }
 
@@ -342,10 +356,10 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
                 boolean hasPrevious = t > 0 || h0 != null;
                 if (hasPrevious) {
                     // H~ = tanh(... + (R H_{t-1}) W_hh)  =>  d(R H_{t-1}) = dRec_c W_hh^T (dRec = dPre without LN)
-                    INDArray dRecC = recurrentGradient(d.get(all(), interval(2 * h, 3 * h)), norm, dRecurrent, t, 2, 3);
+                    INDArray dRecC = recurrentGradient(d.get(all(), interval(2 * h, 3 * h)), norm, dRecurrent, t, true);
                     INDArray dResetState = Nd4j.gemm(dRecC, rwCandidate, false, true);
                     dResetState.mul(fStep.get(all(), interval(0, h)), d.get(all(), interval(0, h)));
-                    INDArray dRecRz = recurrentGradient(d.get(all(), interval(0, 2 * h)), norm, dRecurrent, t, 0, 2);
+                    INDArray dRecRz = recurrentGradient(d.get(all(), interval(0, 2 * h)), norm, dRecurrent, t, false);
                     if (t > end) {
                         // dL/dH_{t-1} = dH Z + d(R H_{t-1}) R + [dRec_r dRec_z] [W_hr | W_hz]^T
                         dh.mul(g.get(all(), interval(h, 2 * h)), dhNext);
@@ -356,13 +370,22 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
             }
         }
 
-        // dL/d(X_t W): dPre, or through g_x * LN(.)
+        // dL/d(X_t W): dPre, or through g_x * LN(.) in GateNorm's rows; the gains' gradients, sum of dPre * LN(.)
         INDArray dInput = dPre;
         if (norm != null) {
-            dInput = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[]{m, 3 * h, steps}, 'f');
-            INDArray dNormalised = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[]{m, 3 * h, steps}, 'f');
-            Nd4j.getExecutioner().exec(new BroadcastMulOp(dPre, norm.inputGain(), dNormalised, 1));
-            GateNorm.backward(dNormalised, norm.input(), norm.inputScale(), h, dInput);
+            INDArray dPreRows = dPre.permute(0, 2, 1).dup('c').reshape('c', m * steps, 3 * h);
+            gradientViews.get(GRUParamInitializer.INPUT_GAIN_KEY).assign(
+                    dPreRows.mul(norm.input().reshape('c', m * steps, 3 * h)).sum(0).reshape(1, 3 * h));
+            INDArray dRows = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, norm.input().shape(), 'c');
+            GateNorm.backward(dPreRows.muliRowVector(norm.inputGain()).reshape('c', m * steps * 3, h), norm.input(),
+                    norm.inputScale(), dRows);
+            dInput = dRows.reshape('c', m, steps, 3 * h).permute(0, 2, 1);
+            INDArray dPreByStep = dPre.permute(2, 0, 1);
+            INDArray gRwGrad = gradientViews.get(GRUParamInitializer.RECURRENT_GAIN_KEY);
+            gRwGrad.get(all(), interval(0, 2 * h)).assign(dPreByStep.get(all(), all(), interval(0, 2 * h))
+                    .mul(norm.gates().reshape('c', steps, m, 2 * h)).sum(0, 1).reshape(1, 2 * h));
+            gRwGrad.get(all(), interval(2 * h, 3 * h)).assign(dPreByStep.get(all(), all(), interval(2 * h, 3 * h))
+                    .mul(norm.candidate()).sum(0, 1).reshape(1, h));
         }
 
         // parameter gradients, summed over batch and steps
@@ -374,10 +397,6 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
         rwGrad.get(all(), interval(0, 2 * h)).assign(Nd4j.tensorMmul(hPrevAll, dRecurrent.get(all(), interval(0, 2 * h), all()), batchAndTime));
         rwGrad.get(all(), interval(2 * h, 3 * h)).assign(Nd4j.tensorMmul(r.mul(hPrevAll), dRecurrent.get(all(), interval(2 * h, 3 * h), all()), batchAndTime));
         bGrad.assign(dPre.sum(0, 2).reshape(1, 3 * h));
-        if (norm != null) {
-            gradientViews.get(GRUParamInitializer.INPUT_GAIN_KEY).assign(dPre.mul(norm.input()).sum(0, 2).reshape(1, 3 * h));
-            gradientViews.get(GRUParamInitializer.RECURRENT_GAIN_KEY).assign(dPre.mul(norm.recurrent()).sum(0, 2).reshape(1, 3 * h));
-        }
         // gradient to the layer below: dL/d(X_t W) [W_xr | W_xz | W_xh]^T for every step
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[]{m, x.size(1), steps}, 'f');
         epsOut.assign(Nd4j.tensorMmul(dInput, w, new int[][]{{1}, {1}}).permute(0, 2, 1));

@@ -43,23 +43,23 @@ class GRULayerNormTest {
         return new GRU.Builder().nIn(nIn).nOut(nOut).layerNorm(true).build();
     }
 
-    /** Two gate blocks of four units: means 2.5 and 3, variances 1.25 and 3. */
+    /** Two gate blocks (rows) of four units: means 2.5 and 3, variances 1.25 and 3. */
     @Test
     void normalisationOfTwoBlocksMatchesTheHandComputedValues() {
-        INDArray a = Nd4j.createFromArray(new double[][]{{1, 2, 3, 4, 2, 2, 2, 6}});
-        INDArray scale = Nd4j.create(DataType.DOUBLE, 1, 2);
-        GateNorm.normalise(a, scale, 4);
+        INDArray a = Nd4j.createFromArray(new double[][]{{1, 2, 3, 4}, {2, 2, 2, 6}});
+        INDArray scale = Nd4j.create(DataType.DOUBLE, 2, 1);
+        GateNorm.normalise(a, scale);
         double s0 = 1 / Math.sqrt(1.25 + 1e-5), s1 = 1 / Math.sqrt(3 + 1e-5);
         double[] expected = {-1.5 * s0, -0.5 * s0, 0.5 * s0, 1.5 * s0, -s1, -s1, -s1, 3 * s1};
-        assertArrayEquals(expected, a.toDoubleVector(), 1e-15);
-        assertArrayEquals(new double[]{s0, s1}, scale.toDoubleVector(), 1e-15);
+        assertArrayEquals(expected, Nd4j.toFlattened('c', a).toDoubleVector(), 1e-15);
+        assertArrayEquals(new double[]{s0, s1}, scale.reshape(2).toDoubleVector(), 1e-15);
 
         // LN(a + c) = LN(a): a gradient that is the same for every unit of a block reaches no input
-        INDArray dA = Nd4j.create(DataType.DOUBLE, 1, 8);
-        GateNorm.backward(Nd4j.createFromArray(new double[][]{{1, 1, 1, 1, -2, -2, -2, -2}}), a, scale, 4, dA);
+        INDArray dA = Nd4j.create(DataType.DOUBLE, 2, 4);
+        GateNorm.backward(Nd4j.createFromArray(new double[][]{{1, 1, 1, 1}, {-2, -2, -2, -2}}), a, scale, dA);
         assertEquals(0.0, dA.amaxNumber().doubleValue(), 1e-15);
         // and one along the first unit: s (e_1 - 1/h - LN_1 LN / h)
-        GateNorm.backward(Nd4j.createFromArray(new double[][]{{1, 0, 0, 0, 0, 0, 0, 0}}), a, scale, 4, dA);
+        GateNorm.backward(Nd4j.createFromArray(new double[][]{{1, 0, 0, 0}, {0, 0, 0, 0}}), a, scale, dA);
         for (int j = 0; j < 4; j++) {
             double hand = s0 * ((j == 0 ? 1 : 0) - 0.25 - expected[0] * expected[j] / 4);
             assertEquals(hand, dA.getDouble(0, j), 1e-15, "unit " + j);

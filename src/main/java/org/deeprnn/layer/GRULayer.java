@@ -47,7 +47,10 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.point;
  * gradient to the layer below are single operations over all steps (about half the ND4J calls of a
  * step-by-step formulation, which is what the time of small models is spent on). With a feature
  * mask, the output and the state are zero at masked steps (as in DL4J's {@code SimpleRnn}) and those
- * steps contribute no gradient.
+ * steps contribute no gradient. With layer normalisation ({@link GRU#isLayerNorm()}) the forward pass
+ * keeps the normalised products and their scales, and the backward pass runs the gradient of the
+ * pre-activations through {@link GateNorm}'s derivative before it reaches the weights, the state and
+ * the input.
  */
 public class GRULayer extends BaseRecurrentLayer<GRU> {
     private static final long serialVersionUID = 1L;

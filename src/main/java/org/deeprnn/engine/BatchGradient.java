@@ -14,7 +14,7 @@ import org.nd4j.linalg.dataset.DataSet;
  *   on oneDNN's RNN primitives where its natives load (Linux x86-64, CPU backend). Exact in the same sense:
  *   the same loss and gradient as the fused engine to float precision, carried state included.</li>
  *   <li>{@link FusedRnnGradient}: stacks of DL4J {@code LSTM}, {@code SimpleRnn} and the project's
- *   {@code GRU} under an {@code RnnOutputLayer}, no masks, dropout or regularisation. Exact: the
+ *   {@code GRU} (not layer-normalised) under an {@code RnnOutputLayer}, no masks, dropout or regularisation. Exact: the
  *   gradient of the reported loss, also when the state is carried across batches (the incoming state
  *   held fixed). Matrix products run on OpenBLAS on the CPU backend and through ND4J on any other
  *   ({@link FusedRnnGradient#portable()}).</li>

@@ -18,10 +18,10 @@ import java.util.Map;
 
 /**
  * A faster {@link BatchGradient} for the chapter's models: stacked DL4J {@code LSTM} and
- * {@code SimpleRnn} layers and the project's {@link GRU} layers, in any mix, under an
- * {@code RnnOutputLayer} (softmax with cross-entropy, or identity with mean squared error for the
- * time-series regression of notebook 4), trained from the
- * same {@code MultiLayerConfiguration} and the same parameters. It computes what DL4J's backprop
+ * {@code SimpleRnn} layers and the project's {@link GRU} layers (without layer normalisation), in
+ * any mix, under an {@code RnnOutputLayer} (softmax with cross-entropy, or identity with mean
+ * squared error for the time-series regression of notebook 4), trained from the same
+ * {@code MultiLayerConfiguration} and the same parameters. It computes what DL4J's backprop
  * computes, reorganised for the CPU (section "Training speed"):
  * <ul>
  *   <li>time-major storage ({@link Layout}): step t of the batch is one contiguous block of rows, so

@@ -73,6 +73,9 @@ final class SupportCheck {
                     return where + ": data format " + lstm.getRnnDataFormat() + "; only NCW is supported";
                 }
             } else if (c instanceof GRU gru) {
+                if (gru.isLayerNorm()) {
+                    return where + ": layer normalisation is not supported (DL4J's engine trains the layer-normalised GRU)";
+                }
                 if (!(gru.getActivationFn() instanceof ActivationTanH)) {
                     return where + ": activation " + gru.getActivationFn() + "; only tanh is supported";
                 }

@@ -53,11 +53,27 @@ import java.util.Map;
  * its parameters are laid out by {@link GRUParamInitializer}. The tests check it against the
  * equations above evaluated independently, and its gradient against finite differences.
  * <p>
+ * <b>Layer normalisation</b> ({@code layerNorm(true)}, as Ba, Kiros and Hinton 2016 do for recurrent networks):
+ * each gate normalises its input product and its recurrent product separately over its h units, each
+ * with its own gain, and adds the bias after, e.g. for the reset gate
+ * R_t = sigmoid(g_xr * LN(X_t W_xr) + g_hr * LN(H_{t-1} W_hr) + b_r), and likewise for Z_t and for
+ * H~_t with (R_t * H_{t-1}) W_hh, where LN(a) = (a - mean(a)) / sqrt(var(a) + 1e-5) over the h
+ * values of one example and gate. The gains are learnt and start at 1 ({@link GRUParamInitializer});
+ * DL4J's own {@code SimpleRnn.hasLayerNorm(true)} fails in its forward pass in 1.0.0-M2.1
+ * (deeplearning4j issue 9888), and its {@code LSTM} has no such option. A gate of one unit would
+ * normalise to 0 whatever its input, so layer normalisation needs nOut of at least 2.
+ * <p>
  * Build it like DL4J's own layers:
- * <pre>{@code new GRU.Builder().nIn(28).nOut(256).build()}</pre>
+ * <pre>{@code
+ * new GRU.Builder().nIn(28).nOut(256).build()
+ * new GRU.Builder().nIn(28).nOut(256).layerNorm(true).build()
+ * }</pre>
  */
 public class GRU extends BaseRecurrentLayer {
     private static final long serialVersionUID = 1L;
+
+    /** Layer normalisation of the gate pre-activations; false in configurations saved before the option existed. */
+    private boolean layerNorm;
 
     /** For JSON deserialisation only; use {@link Builder}. */
     public GRU() {
@@ -69,6 +85,10 @@ public class GRU extends BaseRecurrentLayer {
             activationFn = new ActivationTanH();
         }
         requireTanh(activationFn, getLayerName());
+        layerNorm = builder.layerNorm;
+        if (layerNorm && builder.getNOut() == 1) {
+            throw new IllegalArgumentException(layerNormNeedsTwoUnits(getLayerName()));
+        }
         if (builder.getNOut() < 1) {
             throw new IllegalArgumentException("GRU layer " + describeName(getLayerName()) + ": nOut (hidden units) must be "
                     + "at least 1, got " + builder.getNOut());
@@ -113,6 +133,9 @@ public class GRU extends BaseRecurrentLayer {
         if (getNOut() < 1) {
             throw new IllegalStateException(where + ": nOut (hidden units) must be at least 1, got " + getNOut());
         }
+        if (layerNorm && getNOut() < 2) {
+            throw new IllegalStateException(layerNormNeedsTwoUnits(getLayerName()));
+        }
         requireTanh(getActivationFn(), getLayerName());
         GRULayer layer = new GRULayer(conf, networkDataType);
         layer.setListeners(listeners);
@@ -124,6 +147,11 @@ public class GRU extends BaseRecurrentLayer {
         return layer;
     }
 
+    /** Whether the gate pre-activations are layer-normalised (see the class comment). */
+    public boolean isLayerNorm() {
+        return layerNorm;
+    }
+
     @Override
     public ParamInitializer initializer() {
         return GRUParamInitializer.getInstance();
@@ -132,7 +160,8 @@ public class GRU extends BaseRecurrentLayer {
     /**
      * Memory estimate: parameters and updater state; per example and step, inference keeps the
      * three gate values of one step and the output, training the gates and outputs of every step
-     * (recomputed for backpropagation) plus the gradients flowing to the layer below.
+     * (recomputed for backpropagation) plus the gradients flowing to the layer below; layer
+     * normalisation adds the normalised input and recurrent products and the latter's gradient.
      */
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
@@ -144,6 +173,9 @@ public class GRU extends BaseRecurrentLayer {
         long h = getNOut();
         long inferencePerEx = GRUParamInitializer.BLOCKS * h;
         long trainPerEx = steps * (GRUParamInitializer.BLOCKS * h + h) + inputType.arrayElementsPerExample() + 2 * h;
+        if (layerNorm) {
+            trainPerEx += steps * 3 * GRUParamInitializer.BLOCKS * h;
+        }
         return new LayerMemoryReport.Builder(getLayerName(), GRU.class, inputType, outputType)
                 .standardMemory(params, updaterState)
                 .workingMemory(0, inferencePerEx, MemoryReport.CACHE_MODE_ALL_ZEROS, cacheModeMap(trainPerEx))
@@ -167,31 +199,47 @@ public class GRU extends BaseRecurrentLayer {
         }
     }
 
+    private static String layerNormNeedsTwoUnits(String layerName) {
+        return "GRU layer " + describeName(layerName) + ": layer normalisation needs nOut (hidden units) of at least 2: "
+                + "a gate of one unit normalises to 0 whatever its input, which would cut the layer off from its input";
+    }
+
     private static String describeName(String layerName) {
         return layerName == null ? "(unnamed)" : "\"" + layerName + "\"";
     }
 
     @Override
     public boolean equals(Object o) {
-        return o != null && o.getClass() == getClass() && super.equals(o);
+        return o != null && o.getClass() == getClass() && super.equals(o) && ((GRU) o).layerNorm == layerNorm;
     }
 
     @Override
     public int hashCode() {
-        return 31 * super.hashCode() + GRU.class.getName().hashCode();
+        return 31 * super.hashCode() + GRU.class.getName().hashCode() + (layerNorm ? 1 : 0);
     }
 
     @Override
     public String toString() {
-        return "GRU(" + super.toString() + ")";
+        return "GRU(" + (layerNorm ? "layerNorm, " : "") + super.toString() + ")";
     }
 
-    /** Configures a {@link GRU}: nIn, nOut and the usual layer settings; the activation is tanh. */
+    /**
+     * Configures a {@link GRU}: nIn, nOut, optional layer normalisation and the usual layer settings;
+     * the activation is tanh.
+     */
     // unchecked: DL4J declares build() generic in the layer type it returns; this builder makes only GRU
     @SuppressWarnings("unchecked")
     public static class Builder extends BaseRecurrentLayer.Builder<Builder> {
+        private boolean layerNorm;
+
         public Builder() {
             setActivationFn(new ActivationTanH());
+        }
+
+        /** Layer-normalises the input and recurrent products of every gate (off by default; see {@link GRU}). */
+        public Builder layerNorm(boolean layerNorm) {
+            this.layerNorm = layerNorm;
+            return this;
         }
 
         @Override

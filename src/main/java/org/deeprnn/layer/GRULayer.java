@@ -47,7 +47,10 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.point;
  * gradient to the layer below are single operations over all steps (about half the ND4J calls of a
  * step-by-step formulation, which is what the time of small models is spent on). With a feature
  * mask, the output and the state are zero at masked steps (as in DL4J's {@code SimpleRnn}) and those
- * steps contribute no gradient.
+ * steps contribute no gradient. With layer normalisation ({@link GRU#isLayerNorm()}) the forward pass
+ * keeps the normalised products and their scales, and the backward pass runs the gradient of the
+ * pre-activations through {@link GateNorm}'s derivative before it reaches the weights, the state and
+ * the input.
  */
 public class GRULayer extends BaseRecurrentLayer<GRU> {
     private static final long serialVersionUID = 1L;
@@ -125,15 +128,28 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
     /**
      * x: the input as used (dropout applied, NCW); output: H_1..H_T as returned to the layer above
      * (NWC when so configured); h: H_1..H_T as [batch, h, steps]; gates: R, Z and H~ of every step as
-     * [batch, 3h, steps], column-major so that each step's [batch, 3h] block is contiguous; last: H_T.
+     * [batch, 3h, steps], column-major so that each step's [batch, 3h] block is contiguous; last: H_T;
+     * norm: the normalised products when the layer normalises them, else null.
      */
-    private record Forward(INDArray x, INDArray output, INDArray h, INDArray gates, INDArray last) {
+    private record Forward(INDArray x, INDArray output, INDArray h, INDArray gates, INDArray last, Normalised norm) {
+    }
+
+    /**
+     * With layer normalisation, in the row layout of {@link GateNorm}: LN(X_t W) of every example, step
+     * and gate as [batch steps 3, h] (rows in that order) with its scales; LN(H_{t-1} [W_hr | W_hz]) as
+     * [steps, batch 2, h] and LN((R_t * H_{t-1}) W_hh) as [steps, batch, h] with theirs (zero at a first
+     * step without a start state, where the product is zero and so is its normalisation); the gains gW
+     * and gRW as vectors.
+     */
+    private record Normalised(INDArray input, INDArray inputScale, INDArray gates, INDArray gatesScale,
+                              INDArray candidate, INDArray candidateScale, INDArray inputGain, INDArray recurrentGain) {
     }
 
     /**
      * Runs the GRU over the whole input from {@code h0} (null: zeros). The input projections
-     * X_t [W_xr | W_xz | W_xh] + b of all steps are one tensor product before the step loop; the
-     * loop adds the recurrent products and applies the gates. With {@code forBackprop} everything
+     * X_t [W_xr | W_xz | W_xh] + b of all steps are one tensor product before the step loop (with layer
+     * normalisation, g_x * LN(X_t W) + b); the loop adds the recurrent products (or g_h * LN(.) of them)
+     * and applies the gates. With {@code forBackprop} everything
      * lives in backprop working memory for {@link #backward}.
      */
     // try: the resource is only the workspace scope the loop body runs in, never read
@@ -177,7 +193,21 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
                 dataType, new long[]{m, h, steps}, 'f');
         INDArray gates = mgr.createUninitialized(work, dataType, new long[]{m, 3 * h, steps}, 'f');
         // X_t W for every step at once: [m, nIn, T] x [nIn, 3h] -> [m, T, 3h]; then + b
-        gates.assign(Nd4j.tensorMmul(x, w, new int[][]{{1}, {0}}).permute(0, 2, 1));
+        INDArray projected = Nd4j.tensorMmul(x, w, new int[][]{{1}, {0}});
+        Normalised norm = null;
+        if (conf.isLayerNorm()) {
+            long rows = m * steps * 3;
+            norm = new Normalised(mgr.createUninitialized(work, dataType, new long[]{rows, h}, 'c'),
+                    mgr.createUninitialized(work, dataType, new long[]{rows, 1}, 'c'),
+                    mgr.create(work, dataType, new long[]{steps, 2 * m, h}, 'c'), mgr.create(work, dataType, new long[]{steps, 2 * m, 1}, 'c'),
+                    mgr.create(work, dataType, new long[]{steps, m, h}, 'c'), mgr.create(work, dataType, new long[]{steps, m, 1}, 'c'),
+                    getParamWithNoise(GRUParamInitializer.INPUT_GAIN_KEY, training, mgr).reshape(3 * h),
+                    getParamWithNoise(GRUParamInitializer.RECURRENT_GAIN_KEY, training, mgr).reshape(3 * h));
+            norm.input().assign(projected.reshape('c', rows, h));
+            GateNorm.normalise(norm.input(), norm.inputScale());
+            projected = norm.input().reshape('c', m * steps, 3 * h).mulRowVector(norm.inputGain()).reshape('c', m, steps, 3 * h);
+        }
+        gates.assign(projected.permute(0, 2, 1));
         Nd4j.getExecutioner().exec(new BroadcastAddOp(gates, b.reshape(3 * h), gates, 1));
         for (long t = 0; t < steps; t++) {
             try (MemoryWorkspace ignored = mgr.notifyScopeEntered(ArrayType.RNN_FF_LOOP_WORKING_MEM)) {
@@ -186,12 +216,12 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
                 INDArray z = g.get(all(), interval(h, 2 * h));
                 INDArray c = g.get(all(), interval(2 * h, 3 * h));
                 if (hPrev != null) {
-                    Nd4j.gemm(hPrev, rwGates, rz, false, false, 1.0, 1.0);   // + H_{t-1} [W_hr | W_hz]
+                    addRecurrent(hPrev, rwGates, rz, norm, t, false);         // + H_{t-1} [W_hr | W_hz]
                 }
                 Transforms.sigmoid(rz, false);                               // R_t, Z_t
                 if (hPrev != null) {
                     INDArray resetState = g.get(all(), interval(0, h)).mul(hPrev);
-                    Nd4j.gemm(resetState, rwCandidate, c, false, false, 1.0, 1.0);   // + (R_t * H_{t-1}) W_hh
+                    addRecurrent(resetState, rwCandidate, c, norm, t, true);  // + (R_t * H_{t-1}) W_hh
                 }
                 Transforms.tanh(c, false);                                   // H~_t
                 INDArray ht = hAll.get(all(), all(), point(t));
@@ -208,7 +238,49 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
         }
         INDArray last = hAll.get(all(), all(), point(steps - 1));
         INDArray output = forBackprop ? hAll : permuteIfNWC(hAll);
-        return new Forward(x, output, hAll, gates, last);
+        return new Forward(x, output, hAll, gates, last, norm);
+    }
+
+    /**
+     * Adds {@code state} times the recurrent weights of the reset and update gates (or of the
+     * {@code candidate}) to {@code target}, or with layer normalisation g_h * LN(that product),
+     * keeping LN and its scales for step {@code t}.
+     */
+    private void addRecurrent(INDArray state, INDArray weights, INDArray target, Normalised norm, long t, boolean candidate) {
+        if (norm == null) {
+            Nd4j.gemm(state, weights, target, false, false, 1.0, 1.0);
+            return;
+        }
+        long h = layerConf().getNOut();
+        INDArray rows = (candidate ? norm.candidate() : norm.gates()).get(point(t), all(), all());
+        rows.assign(Nd4j.gemm(state, weights, false, false).reshape('c', rows.size(0), h));
+        GateNorm.normalise(rows, (candidate ? norm.candidateScale() : norm.gatesScale()).get(point(t), all(), all()));
+        target.addi(rows.reshape('c', target.size(0), target.size(1)).mulRowVector(recurrentGain(norm, candidate)));
+    }
+
+    private INDArray recurrentGain(Normalised norm, boolean candidate) {
+        long h = layerConf().getNOut();
+        return norm.recurrentGain().get(candidate ? interval(2 * h, 3 * h) : interval(0, 2 * h));
+    }
+
+    /**
+     * The gradient with respect to the recurrent product of the reset and update gates (or of the
+     * {@code candidate}) at step {@code t} from that with respect to their pre-activations
+     * {@code dPre}: {@code dPre} itself without layer normalisation, else through g_h * LN(.), written
+     * into {@code dRecurrent} and returned.
+     */
+    private INDArray recurrentGradient(INDArray dPre, Normalised norm, INDArray dRecurrent, long t, boolean candidate) {
+        if (norm == null) {
+            return dPre;
+        }
+        long h = layerConf().getNOut();
+        INDArray rows = (candidate ? norm.candidate() : norm.gates()).get(point(t), all(), all());
+        INDArray dRows = Nd4j.createUninitialized(dataType, rows.shape(), 'c');
+        GateNorm.backward(dPre.mulRowVector(recurrentGain(norm, candidate)).reshape('c', rows.size(0), h), rows,
+                (candidate ? norm.candidateScale() : norm.gatesScale()).get(point(t), all(), all()), dRows);
+        INDArray units = dRecurrent.get(all(), candidate ? interval(2 * h, 3 * h) : interval(0, 2 * h), point(t));
+        units.assign(dRows.reshape('c', units.size(0), units.size(1)));
+        return units;
     }
 
     /**
@@ -269,6 +341,9 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
         INDArray dPre = mgr.create(ArrayType.BP_WORKING_MEM, dataType, new long[]{m, 3 * h, steps}, 'f');
         // dL/dH_{t-1} through the recurrence, carried from step t to step t-1
         INDArray dhNext = mgr.create(ArrayType.BP_WORKING_MEM, dataType, new long[]{m, h}, 'f');
+        // with layer normalisation, dL/d(recurrent products) of every step; without, they are dPre
+        Normalised norm = f.norm();
+        INDArray dRecurrent = norm == null ? dPre : mgr.create(ArrayType.BP_WORKING_MEM, dataType, new long[]{m, 3 * h, steps}, 'f');
         long end = backLength > 0 ? Math.max(0, steps - backLength) : 0;
         for (long t = steps - 1; t >= end; t--) {
             try (MemoryWorkspace ignored = mgr.notifyScopeEntered(ArrayType.RNN_BP_LOOP_WORKING_MEM)) {
@@ -283,17 +358,37 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
                 dh.mul(fStep.get(all(), interval(h, 2 * h)), d.get(all(), interval(h, 2 * h)));
                 boolean hasPrevious = t > 0 || h0 != null;
                 if (hasPrevious) {
-                    // H~ = tanh(... + (R H_{t-1}) W_hh)  =>  d(R H_{t-1}) = dPre_c W_hh^T
-                    INDArray dResetState = Nd4j.gemm(d.get(all(), interval(2 * h, 3 * h)), rwCandidate, false, true);
+                    // H~ = tanh(... + (R H_{t-1}) W_hh)  =>  d(R H_{t-1}) = dRec_c W_hh^T (dRec = dPre without LN)
+                    INDArray dRecC = recurrentGradient(d.get(all(), interval(2 * h, 3 * h)), norm, dRecurrent, t, true);
+                    INDArray dResetState = Nd4j.gemm(dRecC, rwCandidate, false, true);
                     dResetState.mul(fStep.get(all(), interval(0, h)), d.get(all(), interval(0, h)));
+                    INDArray dRecRz = recurrentGradient(d.get(all(), interval(0, 2 * h)), norm, dRecurrent, t, false);
                     if (t > end) {
-                        // dL/dH_{t-1} = dH Z + d(R H_{t-1}) R + [dPre_r dPre_z] [W_hr | W_hz]^T
+                        // dL/dH_{t-1} = dH Z + d(R H_{t-1}) R + [dRec_r dRec_z] [W_hr | W_hz]^T
                         dh.mul(g.get(all(), interval(h, 2 * h)), dhNext);
                         dhNext.addi(dResetState.muli(g.get(all(), interval(0, h))));
-                        Nd4j.gemm(d.get(all(), interval(0, 2 * h)), rwGates, dhNext, false, true, 1.0, 1.0);
+                        Nd4j.gemm(dRecRz, rwGates, dhNext, false, true, 1.0, 1.0);
                     }
                 }
             }
+        }
+
+        // dL/d(X_t W): dPre, or through g_x * LN(.) in GateNorm's rows; the gains' gradients, sum of dPre * LN(.)
+        INDArray dInput = dPre;
+        if (norm != null) {
+            INDArray dPreRows = dPre.permute(0, 2, 1).dup('c').reshape('c', m * steps, 3 * h);
+            gradientViews.get(GRUParamInitializer.INPUT_GAIN_KEY).assign(
+                    dPreRows.mul(norm.input().reshape('c', m * steps, 3 * h)).sum(0).reshape(1, 3 * h));
+            INDArray dRows = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, norm.input().shape(), 'c');
+            GateNorm.backward(dPreRows.muliRowVector(norm.inputGain()).reshape('c', m * steps * 3, h), norm.input(),
+                    norm.inputScale(), dRows);
+            dInput = dRows.reshape('c', m, steps, 3 * h).permute(0, 2, 1);
+            INDArray dPreByStep = dPre.permute(2, 0, 1);
+            INDArray gRwGrad = gradientViews.get(GRUParamInitializer.RECURRENT_GAIN_KEY);
+            gRwGrad.get(all(), interval(0, 2 * h)).assign(dPreByStep.get(all(), all(), interval(0, 2 * h))
+                    .mul(norm.gates().reshape('c', steps, m, 2 * h)).sum(0, 1).reshape(1, 2 * h));
+            gRwGrad.get(all(), interval(2 * h, 3 * h)).assign(dPreByStep.get(all(), all(), interval(2 * h, 3 * h))
+                    .mul(norm.candidate()).sum(0, 1).reshape(1, h));
         }
 
         // parameter gradients, summed over batch and steps
@@ -301,19 +396,19 @@ public class GRULayer extends BaseRecurrentLayer<GRU> {
         INDArray wGrad = gradientViews.get(GRUParamInitializer.INPUT_WEIGHT_KEY);
         INDArray rwGrad = gradientViews.get(GRUParamInitializer.RECURRENT_WEIGHT_KEY);
         INDArray bGrad = gradientViews.get(GRUParamInitializer.BIAS_KEY);
-        wGrad.assign(Nd4j.tensorMmul(x, dPre, batchAndTime));
-        rwGrad.get(all(), interval(0, 2 * h)).assign(Nd4j.tensorMmul(hPrevAll, dPre.get(all(), interval(0, 2 * h), all()), batchAndTime));
-        rwGrad.get(all(), interval(2 * h, 3 * h)).assign(Nd4j.tensorMmul(r.mul(hPrevAll), dPre.get(all(), interval(2 * h, 3 * h), all()), batchAndTime));
+        wGrad.assign(Nd4j.tensorMmul(x, dInput, batchAndTime));
+        rwGrad.get(all(), interval(0, 2 * h)).assign(Nd4j.tensorMmul(hPrevAll, dRecurrent.get(all(), interval(0, 2 * h), all()), batchAndTime));
+        rwGrad.get(all(), interval(2 * h, 3 * h)).assign(Nd4j.tensorMmul(r.mul(hPrevAll), dRecurrent.get(all(), interval(2 * h, 3 * h), all()), batchAndTime));
         bGrad.assign(dPre.sum(0, 2).reshape(1, 3 * h));
-        // gradient to the layer below: dPre_t [W_xr | W_xz | W_xh]^T for every step
+        // gradient to the layer below: dL/d(X_t W) [W_xr | W_xz | W_xh]^T for every step
         INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[]{m, x.size(1), steps}, 'f');
-        epsOut.assign(Nd4j.tensorMmul(dPre, w, new int[][]{{1}, {1}}).permute(0, 2, 1));
+        epsOut.assign(Nd4j.tensorMmul(dInput, w, new int[][]{{1}, {1}}).permute(0, 2, 1));
         weightNoiseParams.clear();
 
         Gradient gradient = new DefaultGradient(gradientsFlattened);
-        gradient.gradientForVariable().put(GRUParamInitializer.INPUT_WEIGHT_KEY, wGrad);
-        gradient.gradientForVariable().put(GRUParamInitializer.RECURRENT_WEIGHT_KEY, rwGrad);
-        gradient.gradientForVariable().put(GRUParamInitializer.BIAS_KEY, bGrad);
+        for (String key : layerConf().initializer().paramKeys(layerConf())) {
+            gradient.gradientForVariable().put(key, gradientViews.get(key));
+        }
         epsOut = backpropDropOutIfPresent(epsOut);
         return new Pair<>(gradient, permuteIfNWC(epsOut));
     }

@@ -28,9 +28,19 @@ import java.util.Map;
  * usual ones for recurrent layers, so weight and bias regularisation, updaters and constraints treat
  * them as they treat an {@code LSTM}'s.
  * <p>
+ * With layer normalisation ({@link GRU#isLayerNorm()}) two gain vectors follow, in the same column
+ * order, 6h more parameters:
+ * <pre>
+ *   gW  = [g_xr | g_xz | g_xh]   1 x 3h   (key "gW": gains of the normalised input products)
+ *   gRW = [g_hr | g_hz | g_hh]   1 x 3h   (key "gRW": gains of the normalised recurrent products)
+ * </pre>
+ * They are neither weights nor biases to DL4J, so weight and bias regularisation leave them alone.
+ * <p>
  * Initialisation: each gate's n x h input block and h x h recurrent block are drawn by the layer's
  * weight initialisation with the fan-in and fan-out of one block (the recurrent blocks by
- * {@code weightInitRecurrent} when set); the biases get the layer's bias init (0 by default, as in d2l).
+ * {@code weightInitRecurrent} when set); the biases get the layer's bias init (0 by default, as in d2l) and the gains 1. The gains take
+ * no random numbers, so with the same seed a layer-normalised GRU starts from the same W, RW and b as
+ * a plain one.
  */
 public final class GRUParamInitializer implements ParamInitializer {
     /** Input weights [W_xr | W_xz | W_xh], n x 3h. */
@@ -39,11 +49,17 @@ public final class GRUParamInitializer implements ParamInitializer {
     public static final String RECURRENT_WEIGHT_KEY = "RW";
     /** Biases [b_r | b_z | b_h], 1 x 3h. */
     public static final String BIAS_KEY = DefaultParamInitializer.BIAS_KEY;
+    /** Gains of the layer-normalised input products [g_xr | g_xz | g_xh], 1 x 3h (layer normalisation only). */
+    public static final String INPUT_GAIN_KEY = "gW";
+    /** Gains of the layer-normalised recurrent products [g_hr | g_hz | g_hh], 1 x 3h (layer normalisation only). */
+    public static final String RECURRENT_GAIN_KEY = "gRW";
     /** Number of (W_x., W_h., b_.) sets: reset gate, update gate, candidate state. */
     public static final int BLOCKS = 3;
 
     private static final GRUParamInitializer INSTANCE = new GRUParamInitializer();
     private static final List<String> PARAM_KEYS = List.of(INPUT_WEIGHT_KEY, RECURRENT_WEIGHT_KEY, BIAS_KEY);
+    private static final List<String> NORMALISED_PARAM_KEYS =
+            List.of(INPUT_WEIGHT_KEY, RECURRENT_WEIGHT_KEY, BIAS_KEY, INPUT_GAIN_KEY, RECURRENT_GAIN_KEY);
     private static final List<String> WEIGHT_KEYS = List.of(INPUT_WEIGHT_KEY, RECURRENT_WEIGHT_KEY);
     private static final List<String> BIAS_KEYS = Collections.singletonList(BIAS_KEY);
 
@@ -64,12 +80,12 @@ public final class GRUParamInitializer implements ParamInitializer {
         GRU gru = gru(layer);
         long n = gru.getNIn();
         long h = gru.getNOut();
-        return BLOCKS * (n * h + h * h + h);
+        return BLOCKS * (n * h + h * h + h) + (gru.isLayerNorm() ? 2 * BLOCKS * h : 0);
     }
 
     @Override
     public List<String> paramKeys(Layer layer) {
-        return PARAM_KEYS;
+        return gru(layer).isLayerNorm() ? NORMALISED_PARAM_KEYS : PARAM_KEYS;
     }
 
     @Override
@@ -116,10 +132,14 @@ public final class GRUParamInitializer implements ParamInitializer {
             }
             double biasInit = Double.isNaN(gru.getBiasInit()) ? 0.0 : gru.getBiasInit();
             params.get(BIAS_KEY).assign(biasInit);
+            if (gru.isLayerNorm()) {
+                params.get(INPUT_GAIN_KEY).assign(1.0);
+                params.get(RECURRENT_GAIN_KEY).assign(1.0);
+            }
         }
-        conf.addVariable(INPUT_WEIGHT_KEY);
-        conf.addVariable(RECURRENT_WEIGHT_KEY);
-        conf.addVariable(BIAS_KEY);
+        for (String key : params.keySet()) {
+            conf.addVariable(key);
+        }
         return params;
     }
 
@@ -128,7 +148,7 @@ public final class GRUParamInitializer implements ParamInitializer {
         return views(conf, gradientView, "gradient");
     }
 
-    /** W, RW and b as views of {@code flat}, which must hold exactly this layer's parameters. */
+    /** W, RW, b (and the gains) as views of {@code flat}, which must hold exactly this layer's parameters. */
     private Map<String, INDArray> views(NeuralNetConfiguration conf, INDArray flat, String what) {
         GRU gru = gru(conf.getLayer());
         long n = gru.getNIn();
@@ -136,7 +156,8 @@ public final class GRUParamInitializer implements ParamInitializer {
         long expected = numParams(gru);
         if (flat.length() != expected) {
             throw new IllegalStateException("The GRU layer " + name(gru) + " with nIn " + n + " and nOut " + h + " needs a "
-                    + what + " view of length " + expected + " = 3 (n h + h h + h), got " + flat.length());
+                    + what + " view of length " + expected + " = 3 (n h + h h + h)" + (gru.isLayerNorm() ? " + 6 h" : "")
+                    + ", got " + flat.length());
         }
         INDArray v = flat.reshape(flat.length());
         long wEnd = n * BLOCKS * h;
@@ -144,7 +165,12 @@ public final class GRUParamInitializer implements ParamInitializer {
         Map<String, INDArray> m = new LinkedHashMap<>();
         m.put(INPUT_WEIGHT_KEY, v.get(NDArrayIndex.interval(0, wEnd)).reshape('f', n, BLOCKS * h));
         m.put(RECURRENT_WEIGHT_KEY, v.get(NDArrayIndex.interval(wEnd, rwEnd)).reshape('f', h, BLOCKS * h));
-        m.put(BIAS_KEY, v.get(NDArrayIndex.interval(rwEnd, expected)).reshape('f', 1, BLOCKS * h));
+        long bEnd = rwEnd + BLOCKS * h;
+        m.put(BIAS_KEY, v.get(NDArrayIndex.interval(rwEnd, bEnd)).reshape('f', 1, BLOCKS * h));
+        if (gru.isLayerNorm()) {
+            m.put(INPUT_GAIN_KEY, v.get(NDArrayIndex.interval(bEnd, bEnd + BLOCKS * h)).reshape('f', 1, BLOCKS * h));
+            m.put(RECURRENT_GAIN_KEY, v.get(NDArrayIndex.interval(bEnd + BLOCKS * h, expected)).reshape('f', 1, BLOCKS * h));
+        }
         return m;
     }
 

@@ -47,6 +47,7 @@ public final class DeepRnnBuilder {
     private int outputSize = -1;
     private OutputMode outputMode = OutputMode.SOFTMAX_CROSS_ENTROPY;
     private double dropout = 0.0;
+    private boolean layerNorm;
     private IWeightInit weightInit = new WeightInitXavier();
     private IUpdater updater = new Sgd(1.0);
     private long seed = 42;
@@ -111,6 +112,17 @@ public final class DeepRnnBuilder {
         return this;
     }
 
+    /**
+     * Layer normalisation of every recurrent layer's gate products (off by default): the project's
+     * {@link GRU#isLayerNorm() layer-normalised GRU}, so only with {@code cell(CellType.GRU)}. With the
+     * same seed the layers start from the same weights as without it, the gains at 1. Such networks
+     * train on DL4J's backpropagation (the fused and oneDNN engines do not handle them).
+     */
+    public DeepRnnBuilder layerNorm(boolean layerNorm) {
+        this.layerNorm = layerNorm;
+        return this;
+    }
+
     public DeepRnnBuilder weightInit(IWeightInit weightInit) {
         this.weightInit = weightInit;
         return this;
@@ -149,7 +161,8 @@ public final class DeepRnnBuilder {
     /** The parameter formulas for the model this builder describes. */
     public ParameterCount parameterCount() {
         requireSizes();
-        return new ParameterCount(cell, layers, hiddenUnits, inputSize, outputSize);
+        validateLayerNorm();
+        return new ParameterCount(cell, layers, hiddenUnits, inputSize, outputSize, layerNorm);
     }
 
     public MultiLayerConfiguration build() {
@@ -232,6 +245,21 @@ public final class DeepRnnBuilder {
         if (!(dropout >= 0.0 && dropout < 1.0)) {
             throw new IllegalArgumentException("dropout is a drop probability in [0, 1), got " + dropout);
         }
+        validateLayerNorm();
+    }
+
+    private void validateLayerNorm() {
+        if (!layerNorm) {
+            return;
+        }
+        if (cell != CellType.GRU) {
+            throw new IllegalArgumentException("layerNorm(true) needs cell(CellType.GRU), got " + cell + ": DL4J 1.0.0-M2.1's "
+                    + "LSTM has no layer normalisation and SimpleRnn's fails in its forward pass (deeplearning4j issue 9888)");
+        }
+        if (hiddenUnits < 2) {
+            throw new IllegalArgumentException("layerNorm(true) needs hiddenUnits of at least 2, got " + hiddenUnits
+                    + ": a gate of one unit normalises to 0 whatever its input");
+        }
     }
 
     private NeuralNetConfiguration.Builder baseConfiguration() {
@@ -249,7 +277,7 @@ public final class DeepRnnBuilder {
         BaseRecurrentLayer.Builder<?> layer = switch (cell) {
             case LSTM -> new LSTM.Builder().activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID);
             case SIMPLE_RNN -> new SimpleRnn.Builder().activation(Activation.TANH);
-            case GRU -> new GRU.Builder();
+            case GRU -> new GRU.Builder().layerNorm(layerNorm);
         };
         layer.nIn(l == 1 ? inputSize : hiddenUnits).nOut(hiddenUnits);
         if (l > 1 && dropout > 0) {

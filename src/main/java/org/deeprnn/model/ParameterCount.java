@@ -4,14 +4,24 @@ package org.deeprnn.model;
  * The chapter's parameter formulas for an L-layer RNN language model, layer by layer
  * (section "Parameters and cost per step"): a recurrent layer with n inputs and h units holds
  * g (n h + h h + h) parameters, g = 1 for the plain RNN, 4 for the LSTM and 3 for the GRU; the output layer holds h q + q.
+ * A layer-normalised GRU ({@code layerNorm}) adds two gains per gate and unit, 2 g h.
  */
-public record ParameterCount(CellType cell, int layers, int hiddenUnits, int inputSize, int outputSize) {
+public record ParameterCount(CellType cell, int layers, int hiddenUnits, int inputSize, int outputSize, boolean layerNorm) {
 
     public ParameterCount {
+        if (layerNorm && cell != CellType.GRU) {
+            throw new IllegalArgumentException("layerNorm counts the gains of the layer-normalised GRU; cell " + cell
+                    + " has no layer normalisation here");
+        }
         DeepRnnBuilder.requirePositive("layers", layers, "a deep RNN has at least one recurrent layer");
         DeepRnnBuilder.requirePositive("hiddenUnits", hiddenUnits, "every layer needs at least one unit");
         DeepRnnBuilder.requirePositive("inputSize", inputSize, "the input has at least one feature (one-hot over a vocabulary for text)");
         DeepRnnBuilder.requirePositive("outputSize", outputSize, "the output has at least one value (a distribution over a vocabulary for text)");
+    }
+
+    /** The count without layer normalisation. */
+    public ParameterCount(CellType cell, int layers, int hiddenUnits, int inputSize, int outputSize) {
+        this(cell, layers, hiddenUnits, inputSize, outputSize, false);
     }
 
     /** Parameters of recurrent layer {@code l}, counted from 1 (its input is d wide for l = 1, h wide above). */
@@ -21,7 +31,7 @@ public record ParameterCount(CellType cell, int layers, int hiddenUnits, int inp
         }
         long in = l == 1 ? inputSize : hiddenUnits;
         long h = hiddenUnits;
-        return cell.weightBlocks() * (in * h + h * h + h);
+        return cell.weightBlocks() * (in * h + h * h + h + (layerNorm ? 2 * h : 0));
     }
 
     /** Parameters of the output layer: W_hq (h x q) and b_q. */

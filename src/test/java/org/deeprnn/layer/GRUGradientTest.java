@@ -9,6 +9,8 @@ import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,7 +23,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 
-import static org.deeprnn.layer.GRUTest.gru;
 import static org.deeprnn.layer.GRUTest.network;
 import static org.deeprnn.layer.GRUTest.randomInput;
 import static org.deeprnn.layer.GRUTest.randomizeParams;
@@ -31,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * The GRU's backpropagation through time is the gradient of the loss: central finite differences
  * over every parameter of a GRU stack, DL4J's own {@code GradientCheckUtil} (stacked with LSTM and
  * SimpleRnn, with masks, in NWC layout), and the gradient with the hidden state carried in from a
- * previous minibatch (truncated BPTT as the trainer drives it).
+ * previous minibatch (truncated BPTT as the trainer drives it). The tests taking {@code layerNorm}
+ * run for the plain GRU and for the layer-normalised one.
  */
 class GRUGradientTest {
     static final int BATCH = 3, STEPS = 4, CLASSES = 3;
@@ -56,9 +58,19 @@ class GRUGradientTest {
         return diff / Math.max(Math.abs(analytic), Math.abs(numeric));
     }
 
-    @Test
-    void finiteDifferencesOverEveryParameterOfATwoLayerGru() {
-        MultiLayerNetwork net = network(DataType.DOUBLE, 21, CLASSES, gru(3, 4), gru(4, 3));
+    /** A GRU layer, layer-normalised or not. */
+    static GRU gru(int nIn, int nOut, boolean layerNorm) {
+        return new GRU.Builder().nIn(nIn).nOut(nOut).layerNorm(layerNorm).build();
+    }
+
+    static String label(boolean layerNorm) {
+        return layerNorm ? "GRU+LN" : "GRU";
+    }
+
+    @ParameterizedTest(name = "layerNorm {0}")
+    @ValueSource(booleans = {false, true})
+    void finiteDifferencesOverEveryParameterOfATwoLayerGru(boolean layerNorm) {
+        MultiLayerNetwork net = network(DataType.DOUBLE, 21, CLASSES, gru(3, 4, layerNorm), gru(4, 3, layerNorm));
         randomizeParams(net, 22, 0.8);
         INDArray x = randomInput(DataType.DOUBLE, 23, BATCH, 3, STEPS);
         INDArray y = oneHotLabels(24, BATCH, CLASSES, STEPS);
@@ -84,8 +96,8 @@ class GRUGradientTest {
             maxRel = Math.max(maxRel, relativeError(a, numeric));
             maxAbs = Math.max(maxAbs, Math.abs(a - numeric));
         }
-        System.out.printf("GRU x2, %d parameters, central differences: max relative error %.3g, max absolute error %.3g%n",
-                params.length(), maxRel, maxAbs);
+        System.out.printf("%s x2, %d parameters, central differences: max relative error %.3g, max absolute error %.3g%n",
+                label(layerNorm), params.length(), maxRel, maxAbs);
         assertTrue(maxRel < 1e-5, "max relative error " + maxRel);
         assertTrue(maxAbs < 1e-8, "max absolute error " + maxAbs);
     }
@@ -111,10 +123,10 @@ class GRUGradientTest {
     @Test
     void dl4jGradientCheckOfGruStackedWithLstmAndSimpleRnn() {
         MultiLayerNetwork net = network(DataType.DOUBLE, 31, CLASSES,
-                gru(4, 4),
+                GRUTest.gru(4, 4),
                 new LSTM.Builder().nIn(4).nOut(3).activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID).build(),
                 new SimpleRnn.Builder().nIn(3).nOut(4).activation(Activation.TANH).build(),
-                gru(4, 3));
+                GRUTest.gru(4, 3));
         randomizeParams(net, 32, 0.8);
         INDArray x = randomInput(DataType.DOUBLE, 33, BATCH, 4, STEPS);
         assertTrue(dl4jCheck(net, x, oneHotLabels(34, BATCH, CLASSES, STEPS), null, null, 6));
@@ -123,7 +135,7 @@ class GRUGradientTest {
     /** Dropout on the GRU's input: the backward pass uses the same dropped input as the forward pass. */
     @Test
     void dl4jGradientCheckWithDropoutBetweenGruLayers() {
-        MultiLayerNetwork net = network(DataType.DOUBLE, 45, CLASSES, gru(4, 4),
+        MultiLayerNetwork net = network(DataType.DOUBLE, 45, CLASSES, GRUTest.gru(4, 4),
                 new GRU.Builder().nIn(4).nOut(3).dropOut(new org.deeplearning4j.nn.conf.dropout.Dropout(0.6)).build());
         randomizeParams(net, 46, 0.8);
         INDArray x = randomInput(DataType.DOUBLE, 47, BATCH, 4, STEPS);
@@ -145,9 +157,10 @@ class GRUGradientTest {
     }
 
     /** Variable-length sequences: the state and output are zero at masked steps, which carry no gradient. */
-    @Test
-    void dl4jGradientCheckWithMasks() {
-        MultiLayerNetwork net = network(DataType.DOUBLE, 41, CLASSES, gru(4, 4), gru(4, 3));
+    @ParameterizedTest(name = "layerNorm {0}")
+    @ValueSource(booleans = {false, true})
+    void dl4jGradientCheckWithMasks(boolean layerNorm) {
+        MultiLayerNetwork net = network(DataType.DOUBLE, 41, CLASSES, gru(4, 4, layerNorm), gru(4, 3, layerNorm));
         randomizeParams(net, 42, 0.8);
         INDArray x = randomInput(DataType.DOUBLE, 43, BATCH, 4, STEPS);
         INDArray mask = Nd4j.ones(DataType.DOUBLE, BATCH, STEPS);
@@ -167,7 +180,7 @@ class GRUGradientTest {
     /** [batch, steps, features] layout: the same computation, transposed. */
     @Test
     void nwcLayoutGivesTheTransposedOutputAndPassesTheGradientCheck() {
-        GRU ncwLayer = gru(4, 5);
+        GRU ncwLayer = GRUTest.gru(4, 5);
         GRU nwcLayer = new GRU.Builder().nIn(4).nOut(5).dataFormat(RNNFormat.NWC).build();
         MultiLayerNetwork ncw = network(DataType.DOUBLE, 51, CLASSES, ncwLayer);
         MultiLayerNetwork nwc = new MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
@@ -194,10 +207,11 @@ class GRUGradientTest {
      * trainer's DL4J path runs it), the second batch's gradient is that of its loss with the
      * incoming state held fixed: central differences over every parameter.
      */
-    @Test
-    void carriedStateGradientMatchesFiniteDifferences() {
-        MultiLayerNetwork net = network(DataType.DOUBLE, 61, CLASSES, gru(4, 4), gru(4, 3));
-        MultiLayerNetwork probe = network(DataType.DOUBLE, 61, CLASSES, gru(4, 4), gru(4, 3));
+    @ParameterizedTest(name = "layerNorm {0}")
+    @ValueSource(booleans = {false, true})
+    void carriedStateGradientMatchesFiniteDifferences(boolean layerNorm) {
+        MultiLayerNetwork net = network(DataType.DOUBLE, 61, CLASSES, gru(4, 4, layerNorm), gru(4, 3, layerNorm));
+        MultiLayerNetwork probe = network(DataType.DOUBLE, 61, CLASSES, gru(4, 4, layerNorm), gru(4, 3, layerNorm));
         randomizeParams(net, 62, 0.8);
         probe.setParams(net.params().dup());
         DataSet first = new DataSet(randomInput(DataType.DOUBLE, 63, BATCH, 4, STEPS), oneHotLabels(64, BATCH, CLASSES, STEPS));
@@ -219,8 +233,10 @@ class GRUGradientTest {
         assertEquals(CrossEntropy.fromState(probe, state, second), loss, 1e-10 * loss, "the second batch starts from the first one's state");
         assertNotEquals(CrossEntropy.fromState(probe, Map.of(), second), loss, 1e-6 * loss, "and not from zero");
 
+        // eps 1e-5: at 1e-6 the rounding of the loss (about 1e-15 relative) reaches 1e-5 relative error on the
+        // smallest gradients of the layer-normalised stack, whose central differences agree to 1e-6 at 1e-5
         INDArray params = probe.params();
-        double eps = 1e-6, maxRel = 0;
+        double eps = 1e-5, maxRel = 0, maxAbs = 0;
         for (long i = 0; i < params.length(); i++) {
             double p = params.getDouble(i);
             params.putScalar(i, p + eps);
@@ -228,9 +244,13 @@ class GRUGradientTest {
             params.putScalar(i, p - eps);
             double down = CrossEntropy.fromState(probe, state, second);
             params.putScalar(i, p);
-            maxRel = Math.max(maxRel, relativeError(analytic.getDouble(i), (up - down) / (2 * eps)));
+            double numeric = (up - down) / (2 * eps);
+            maxRel = Math.max(maxRel, relativeError(analytic.getDouble(i), numeric));
+            maxAbs = Math.max(maxAbs, Math.abs(analytic.getDouble(i) - numeric));
         }
-        System.out.printf("GRU x2, carried state, %d parameters: max relative error %.3g%n", params.length(), maxRel);
+        System.out.printf("%s x2, carried state, %d parameters: max relative error %.3g, max absolute error %.3g%n",
+                label(layerNorm), params.length(), maxRel, maxAbs);
+        assertTrue(maxAbs < 1e-8, "max absolute error " + maxAbs);
         assertTrue(maxRel < 1e-5, "max relative error " + maxRel);
     }
 
@@ -238,10 +258,11 @@ class GRUGradientTest {
      * Truncated to the last k steps, the backward pass gives the layer below the same gradient as the
      * full one at those steps and none before them.
      */
-    @Test
-    void truncatedBackwardPassStopsAfterTheLastSteps() {
+    @ParameterizedTest(name = "layerNorm {0}")
+    @ValueSource(booleans = {false, true})
+    void truncatedBackwardPassStopsAfterTheLastSteps(boolean layerNorm) {
         int steps = 6, k = 2;
-        MultiLayerNetwork net = network(DataType.DOUBLE, 71, CLASSES, gru(4, 5));
+        MultiLayerNetwork net = network(DataType.DOUBLE, 71, CLASSES, gru(4, 5, layerNorm));
         randomizeParams(net, 72, 0.8);
         net.initGradientsView();
         GRULayer layer = (GRULayer) net.getLayer(0);

@@ -22,34 +22,46 @@ public final class RnnEquations {
      * H = Z*h + (1-Z)*C, from H_0 = {@code h0} (zeros when null).
      */
     public static double[][][] gru(double[][][] x, double[][] w, double[][] rw, double[] b, double[][] h0) {
+        return gru(x, w, rw, b, null, null, h0);
+    }
+
+    /**
+     * The GRU above, with layer normalisation when the gains {@code gx} and {@code gh} (3h each) are
+     * given: every gate's pre-activation is gx LN(x Wx.) + gh LN(h' Wh.) + b, h' = h for the gates
+     * and R*h for the candidate, LN(a) = (a - mean) / sqrt(var + 1e-5) over the gate's h values.
+     */
+    public static double[][][] gru(double[][][] x, double[][] w, double[][] rw, double[] b, double[] gx, double[] gh,
+                                   double[][] h0) {
         int batch = x.length, nIn = x[0].length, steps = x[0][0].length, h = rw.length;
         double[][][] out = new double[batch][h][steps];
         for (int n = 0; n < batch; n++) {
             double[] prev = h0 == null ? new double[h] : h0[n].clone();
             for (int t = 0; t < steps; t++) {
+                double[] in = new double[3 * h], rec = new double[3 * h];
+                for (int j = 0; j < 3 * h; j++) {
+                    for (int i = 0; i < nIn; i++) {
+                        in[j] += x[n][i][t] * w[i][j];
+                    }
+                }
+                for (int j = 0; j < 2 * h; j++) {
+                    for (int k = 0; k < h; k++) {
+                        rec[j] += prev[k] * rw[k][j];
+                    }
+                }
+                double[] pre = gatePreActivations(in, rec, b, gx, gh, 0, 2 * h, h);
                 double[] r = new double[h], z = new double[h], next = new double[h];
                 for (int j = 0; j < h; j++) {
-                    double ar = b[j], az = b[h + j];
-                    for (int i = 0; i < nIn; i++) {
-                        ar += x[n][i][t] * w[i][j];
-                        az += x[n][i][t] * w[i][h + j];
-                    }
-                    for (int k = 0; k < h; k++) {
-                        ar += prev[k] * rw[k][j];
-                        az += prev[k] * rw[k][h + j];
-                    }
-                    r[j] = sigmoid(ar);
-                    z[j] = sigmoid(az);
+                    r[j] = sigmoid(pre[j]);
+                    z[j] = sigmoid(pre[h + j]);
                 }
                 for (int j = 0; j < h; j++) {
-                    double ac = b[2 * h + j];
-                    for (int i = 0; i < nIn; i++) {
-                        ac += x[n][i][t] * w[i][2 * h + j];
-                    }
                     for (int k = 0; k < h; k++) {
-                        ac += r[k] * prev[k] * rw[k][2 * h + j];
+                        rec[2 * h + j] += r[k] * prev[k] * rw[k][2 * h + j];
                     }
-                    double c = Math.tanh(ac);
+                }
+                double[] cand = gatePreActivations(in, rec, b, gx, gh, 2 * h, 3 * h, h);
+                for (int j = 0; j < h; j++) {
+                    double c = Math.tanh(cand[2 * h + j]);
                     next[j] = z[j] * prev[j] + (1 - z[j]) * c;
                 }
                 for (int j = 0; j < h; j++) {
@@ -57,6 +69,35 @@ public final class RnnEquations {
                 }
                 prev = next;
             }
+        }
+        return out;
+    }
+
+    /** in + rec + b on columns [from, to), or with gains gx LN(in) + gh LN(rec) + b per h-wide gate block. */
+    private static double[] gatePreActivations(double[] in, double[] rec, double[] b, double[] gx, double[] gh,
+                                               int from, int to, int h) {
+        double[] pre = new double[in.length];
+        for (int block = from; block < to; block += h) {
+            double[] ni = gx == null ? in : layerNorm(in, block, h), nr = gx == null ? rec : layerNorm(rec, block, h);
+            for (int j = block; j < block + h; j++) {
+                pre[j] = (gx == null ? ni[j] : gx[j] * ni[j]) + (gh == null ? nr[j] : gh[j] * nr[j]) + b[j];
+            }
+        }
+        return pre;
+    }
+
+    /** a with its values [from, from + h) replaced by (a - mean) / sqrt(var + 1e-5) over them (two-pass variance). */
+    public static double[] layerNorm(double[] a, int from, int h) {
+        double mean = 0, var = 0;
+        for (int j = from; j < from + h; j++) {
+            mean += a[j] / h;
+        }
+        for (int j = from; j < from + h; j++) {
+            var += (a[j] - mean) * (a[j] - mean) / h;
+        }
+        double[] out = a.clone();
+        for (int j = from; j < from + h; j++) {
+            out[j] = (a[j] - mean) / Math.sqrt(var + 1e-5);
         }
         return out;
     }

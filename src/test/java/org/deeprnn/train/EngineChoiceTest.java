@@ -51,6 +51,26 @@ class EngineChoiceTest {
         assertTrue(Double.isFinite(r.last().loss()));
     }
 
+    /**
+     * The layer-normalised GRU is left to DL4J's engine, whose gradient of it is exact with carried
+     * state ({@code GRUGradientTest}), so sequential partitioning is not refused; the progress names the engine.
+     */
+    @Test
+    void layerNormalisedGruTrainsOnDl4jsEngineWithCarriedState() {
+        MultiLayerNetwork net = DeepRnnBuilder.forVocabulary(CORPUS.vocab()).cell(CellType.GRU).layers(2).hiddenUnits(16)
+                .layerNorm(true).seed(5).network();
+        java.io.ByteArrayOutputStream progress = new java.io.ByteArrayOutputStream();
+        Trainer trainer = trainer(4, new java.io.PrintStream(progress, true, java.nio.charset.StandardCharsets.UTF_8));
+        String described = trainer.describe(net);
+        assertTrue(described.contains("gradients: Dl4jBatchGradient") && described.contains("layer normalisation"), described);
+        TrainingResult r = trainer.fit(net, Minibatches.of(CORPUS).batchSize(4).numSteps(10).sequentialPartitioning());
+        String printed = progress.toString(java.nio.charset.StandardCharsets.UTF_8);
+        System.out.println(printed.lines().findFirst().orElse(""));
+        assertTrue(printed.contains("Dl4jBatchGradient"), printed);
+        assertEquals(4, r.epochs().size());
+        assertTrue(r.last().loss() < r.epochs().get(0).loss(), "training lowers the loss: " + r.epochs());
+    }
+
     /** Batches of 4 sequences whose label masks switch off the last steps of some rows. */
     static List<DataSet> maskedBatches(DataType type) {
         Random r = new Random(11);

@@ -30,7 +30,8 @@ import java.util.Map;
  * <p>
  * Threads: oneDNN runs on OpenMP threads of the calling thread, their number set only around its own calls
  * (ND4J's operations in between and OpenBLAS are untouched; see {@code OneDnn}): a fixed count
- * ({@link #withThreads}), or by default one or all cores, whichever measures faster ({@code ThreadChooser}).
+ * ({@link #withThreads}; by default every core, or {@value #THREADS_VARIABLE}), or one or all cores,
+ * whichever measures faster ({@link #adaptive}).
  * <p>
  * Not available (the {@code Trainer} then takes {@code FusedRnnGradient}) when oneDNN's natives do not load
  * on this platform, off ND4J's CPU backend, for DOUBLE networks, and for every network
@@ -53,12 +54,45 @@ public final class OneDnnGradient implements BatchGradient {
         this.threads = threads;
     }
 
+    /** The environment variable that sets the thread count of {@link #create()}. */
+    public static final String THREADS_VARIABLE = "DEEPRNN_ONEDNN_THREADS";
+
     /**
-     * The engine with oneDNN on one thread or on every core the JVM sees, whichever measures faster while
-     * it trains (see {@code ThreadChooser}: on a shared machine two threads can be far slower than one).
+     * The engine the Trainer uses: oneDNN on a fixed number of threads, so that the same seed gives the
+     * same numbers (oneDNN's GRU gradients differ in float rounding between thread counts). The count is
+     * {@value #THREADS_VARIABLE} when set, else every core the JVM sees.
+     *
+     * @throws IllegalArgumentException if {@value #THREADS_VARIABLE} is not a positive whole number
      */
     public static OneDnnGradient create() {
+        return withThreads(threadsFrom(System.getenv(THREADS_VARIABLE), Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * The engine with oneDNN on one thread or on every core, whichever measures faster while it trains
+     * (see {@code ThreadChooser}: on a shared machine two threads can be far slower than one). Faster on a
+     * busy machine, but the choice depends on timing, so GRU results can differ from run to run.
+     */
+    public static OneDnnGradient adaptive() {
         return new OneDnnGradient(ThreadChooser.adaptive(Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** The thread count {@code value} of {@value #THREADS_VARIABLE} asks for, {@code cores} when it is unset or blank. */
+    static int threadsFrom(String value, int cores) {
+        if (value == null || value.isBlank()) {
+            return Math.max(1, cores);
+        }
+        int threads;
+        try {
+            threads = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            threads = 0;
+        }
+        if (threads >= 1) {
+            return threads;
+        }
+        throw new IllegalArgumentException(THREADS_VARIABLE + "=" + value + " is not a thread count: set it to a whole "
+                + "number of at least 1 (for example 1 on a machine other jobs share), or unset it to use every core");
     }
 
     /** The engine with oneDNN on {@code threads} threads, always. */

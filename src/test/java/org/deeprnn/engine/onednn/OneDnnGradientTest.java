@@ -262,4 +262,37 @@ class OneDnnGradientTest {
         assertNull(OneDnnGradient.unsupportedReason(stack("GRU LSTM RNN", 4, 1)));
         assertThrows(IllegalArgumentException.class, () -> OneDnnGradient.withThreads(0));
     }
+
+    @Test
+    void theDefaultThreadCountIsFixedAndReadFromTheEnvironment() {
+        assertEquals(2, OneDnnGradient.threadsFrom(null, 2));
+        assertEquals(8, OneDnnGradient.threadsFrom(" ", 8));
+        assertEquals(1, OneDnnGradient.threadsFrom("1", 2));
+        assertEquals(3, OneDnnGradient.threadsFrom(" 3 ", 2));
+        for (String bad : List.of("0", "-2", "two", "1.5")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OneDnnGradient.threadsFrom(bad, 2));
+            assertTrue(e.getMessage().contains(OneDnnGradient.THREADS_VARIABLE + "=" + bad), e.getMessage());
+        }
+        assumeTrue(System.getenv(OneDnnGradient.THREADS_VARIABLE) == null, "the variable is set here");
+        assertEquals(Runtime.getRuntime().availableProcessors(), OneDnnGradient.create().threads());
+    }
+
+    /** The same seed gives the same parameters: what the fixed default thread count is for. */
+    @Test
+    void theSameTrainingTwiceGivesTheSameParameters() {
+        Random r = new Random(5);
+        List<DataSet> batches = List.of(batch(r, BATCH, STEPS), batch(r, BATCH, STEPS), batch(r, BATCH, STEPS));
+        INDArray[] params = new INDArray[2];
+        for (int run = 0; run < 2; run++) {
+            MultiLayerNetwork net = stack("GRU LSTM", 5, 8);
+            try (var steps = org.deeprnn.train.Trainer.builder().learningRate(1).clipGlobalNorm(1)
+                    .batchGradient(OneDnnGradient::create).build().stepwise(net)) {
+                for (DataSet b : batches) {
+                    steps.step(b);
+                }
+            }
+            params[run] = net.params().dup();
+        }
+        assertEquals(params[0], params[1]);
+    }
 }

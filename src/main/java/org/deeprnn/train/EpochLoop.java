@@ -38,6 +38,10 @@ public final class EpochLoop {
         default void resetState() {
         }
 
+        /** Called at the start of every epoch, after {@link #resetState()} and before the first minibatch. */
+        default void startEpoch() {
+        }
+
         /** Trains on one minibatch; a step whose loss or gradient norm is not finite is returned without being applied. */
         Step step(DataSet batch);
 
@@ -92,6 +96,7 @@ public final class EpochLoop {
     private EpochResult epoch(Model model, DataSetIterator train, int epoch, DataSetIterator validation) {
         train.reset();
         model.resetState();
+        model.startEpoch();
         double lossSum = 0;
         long tokens = 0;
         double maxNorm = 0;

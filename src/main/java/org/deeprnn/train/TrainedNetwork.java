@@ -104,6 +104,19 @@ abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetw
 
     abstract void setEpochCount(int count);
 
+    /** The DL4J model itself, as DL4J's training listeners receive it. */
+    abstract org.deeplearning4j.nn.api.Model model();
+
+    /** Sets what {@code score()} of the DL4J model returns (DL4J's listeners read it). */
+    abstract void setScore(double score);
+
+    /**
+     * Makes {@code batch} the model's current input and labels, as after DL4J's own step, for listeners that
+     * read them (StatsListener counts examples through {@code batchSize()}); the fused and oneDNN engines
+     * never set them.
+     */
+    abstract void exposeBatch(DataSet batch);
+
     static final class Layered extends TrainedNetwork {
         private final MultiLayerNetwork net;
         private BatchGradient engine;
@@ -278,6 +291,24 @@ abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetw
         void setEpochCount(int count) {
             net.getLayerWiseConfigurations().setEpochCount(count);
         }
+
+        @Override
+        org.deeplearning4j.nn.api.Model model() {
+            return net;
+        }
+
+        @Override
+        void setScore(double score) {
+            net.setScore(score);
+        }
+
+        @Override
+        void exposeBatch(DataSet batch) {
+            if (net.getInput() != batch.getFeatures()) {
+                net.setInput(batch.getFeatures());
+                net.setLabels(batch.getLabels());
+            }
+        }
     }
 
     /**
@@ -405,6 +436,21 @@ abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetw
         @Override
         void setEpochCount(int count) {
             graph.getConfiguration().setEpochCount(count);
+        }
+
+        @Override
+        org.deeplearning4j.nn.api.Model model() {
+            return graph;
+        }
+
+        @Override
+        void setScore(double score) {
+            graph.setScore(score);
+        }
+
+        /** {@link #compute} has set the graph's inputs and labels already. */
+        @Override
+        void exposeBatch(DataSet batch) {
         }
     }
 }

@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -54,6 +55,7 @@ public final class Trainer {
     private final int printEvery;
     private final List<EpochListener> listeners;
     private final Supplier<BatchGradient> engineFactory;
+    private final Dl4jListeners dl4jListeners;
 
     private Trainer(Builder b) {
         this.epochs = b.epochs;
@@ -63,6 +65,7 @@ public final class Trainer {
         this.printEvery = b.printEvery;
         this.listeners = List.copyOf(b.listeners);
         this.engineFactory = b.engineFactory;
+        this.dl4jListeners = new Dl4jListeners(b.dl4jListeners);
     }
 
     public static Builder builder() {
@@ -182,12 +185,18 @@ public final class Trainer {
                 }
 
                 @Override
+                public void startEpoch() {
+                    dl4jListeners.epochStart(net.model());
+                }
+
+                @Override
                 public EpochLoop.Step step(DataSet batch) {
                     return Trainer.this.step(net, batch);
                 }
 
                 @Override
                 public void endEpoch() {
+                    dl4jListeners.epochEnd(net.model());
                     net.setEpochCount(net.epochCount() + 1);
                 }
 
@@ -209,19 +218,30 @@ public final class Trainer {
     /**
      * d2l's step: the raw gradient averaged per predicted token, clipped by its global norm, then the updater;
      * not taken when the loss or the norm is NaN or infinite (the epoch loop then stops with the reason).
+     * Afterwards the model's {@code score()} is the batch's mean loss per predicted token. DL4J's listeners
+     * hear the step as in DL4J's {@code fit}: {@code onBackwardPass}, {@code onGradientCalculation} with the
+     * gradient of that score before clipping, then, once the update is applied, {@code iterationDone} with
+     * the iteration and epoch counts of the network's configuration, the update in {@code model.gradient()}.
      */
     private EpochLoop.Step step(TrainedNetwork net, DataSet batch) {
         long batchTokens = EpochLoop.tokenCount(batch);
         double lossSum = net.compute(batch);
+        net.setScore(lossSum / batchTokens);
         Gradient gradient = net.gradient();
         INDArray flat = gradient.gradient();
         flat.divi(batchTokens);
+        if (!dl4jListeners.isEmpty()) {
+            net.exposeBatch(batch);
+            dl4jListeners.backwardPass(net.model());
+            dl4jListeners.gradientCalculation(net.model());
+        }
         double norm = clipTheta > 0 ? GlobalNormClipping.clip(flat, clipTheta) : flat.norm2Number().doubleValue();
         EpochLoop.Step step = new EpochLoop.Step(lossSum, norm);
         if (step.finite()) {
             int iteration = net.iterationCount();
             net.update(gradient, iteration, net.epochCount());
             net.params().subi(flat);
+            dl4jListeners.iterationDone(net.model(), iteration, net.epochCount());
             net.setIterationCount(iteration + 1);
         }
         return step;
@@ -354,6 +374,7 @@ public final class Trainer {
         private PrintStream progress = System.out;
         private int printEvery;
         private final List<EpochListener> listeners = new ArrayList<>();
+        private final List<TrainingListener> dl4jListeners = new ArrayList<>();
         private Supplier<BatchGradient> engineFactory;
 
         public Builder epochs(int epochs) {
@@ -403,6 +424,17 @@ public final class Trainer {
 
         public Builder listener(EpochListener listener) {
             this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * A DL4J training listener, such as {@code ScoreIterationListener} or the training UI's
+         * {@code StatsListener}: the trainer calls its hooks where DL4J's {@code fit} would (its
+         * gradient engines bypass {@code fit}), with the score set to each batch's mean loss per
+         * predicted token. {@code onForwardPass} is not called, so activation statistics stay empty.
+         */
+        public Builder dl4jListener(TrainingListener listener) {
+            this.dl4jListeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

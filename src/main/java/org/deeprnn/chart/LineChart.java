@@ -12,6 +12,8 @@ import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -223,7 +225,39 @@ public final class LineChart {
         }
         widenXRangeSlightly();
         labelAxes();
+        fitTitle();
         return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /**
+     * XChart centres the title over the plot, which the legend beside it narrows, and cuts off a title
+     * wider than that: such a title gets a smaller font (down to 10 points).
+     */
+    private void fitTitle() {
+        XYStyler s = chart.getStyler();
+        String title = chart.getTitle();
+        if (title.isEmpty()) {
+            return;
+        }
+        Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        try {
+            int legend = 0;
+            if (series.size() > 1) {
+                FontMetrics lm = g.getFontMetrics(s.getLegendFont());
+                for (String name : series.keySet()) {
+                    legend = Math.max(legend, lm.stringWidth(name));
+                }
+                legend += 60;  // swatch, padding and the gap to the plot
+            }
+            int room = chart.getWidth() - legend - 90;  // the y axis' labels and title
+            float size = 15;
+            while (size > 10 && g.getFontMetrics(new Font(Font.SANS_SERIF, Font.BOLD, Math.round(size))).stringWidth(title) > room) {
+                size--;
+            }
+            s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.round(size)));
+        } finally {
+            g.dispose();
+        }
     }
 
     /** Solid lines for the first ten series, dashed for the next ten, dotted after that. */

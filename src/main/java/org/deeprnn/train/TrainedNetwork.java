@@ -234,7 +234,7 @@ abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetw
         /**
          * The oneDNN and fused engines compute loss and gradient faster than DL4J runs its forward
          * pass alone, so validation goes through them too; the gradient they write is overwritten by
-         * the next training step.
+         * the next training step, and the state they carry is reset before the next epoch.
          */
         @Override
         double validationLossSum(DataSet batch) {
@@ -243,9 +243,7 @@ abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetw
                 return super.validationLossSum(batch);
             }
             engine.resetState(net);
-            double loss = engine.compute(net, batch);
-            engine.resetState(net);
-            return loss;
+            return engine.compute(net, batch);
         }
 
         @Override

@@ -76,20 +76,25 @@ class GRUStorageTest {
         MultiLayerNetwork loaded = ModelStore.load(file);
 
         assertInstanceOf(GRULayer.class, loaded.getLayer(0));
+        assertSameNetwork(net, loaded, randomInput(DataType.DOUBLE, 4, 2, 5, 6), batch);
+    }
+
+    /**
+     * A loaded network is the saved one: same parameters and updater state, same output for
+     * {@code x}, same {@code rnnTimeStep} outputs step by step, and the same parameters after one more
+     * training step on {@code batch}.
+     */
+    static void assertSameNetwork(MultiLayerNetwork net, MultiLayerNetwork loaded, INDArray x, DataSet batch) {
         assertEquals(net.params(), loaded.params());
         assertEquals(net.getUpdater().getStateViewArray(), loaded.getUpdater().getStateViewArray());
-        INDArray x = randomInput(DataType.DOUBLE, 4, 2, 5, 6);
         assertEquals(net.output(x), loaded.output(x));
-
         net.rnnClearPreviousState();
         loaded.rnnClearPreviousState();
-        for (int t = 0; t < 6; t++) {
+        for (int t = 0; t < x.size(2); t++) {
             assertEquals(net.rnnTimeStep(step(x, t)), loaded.rnnTimeStep(step(x, t)), "rnnTimeStep, step " + t);
         }
-
-        // both continue training identically
         net.fit(batch);
         loaded.fit(batch);
-        assertEquals(net.params(), loaded.params());
+        assertEquals(net.params(), loaded.params(), "both continue training identically");
     }
 }

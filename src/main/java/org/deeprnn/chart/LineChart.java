@@ -18,7 +18,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +55,7 @@ public final class LineChart {
 
     private final XYChart chart;
     private final Map<String, Points> series = new LinkedHashMap<>();
+    private final Map<String, double[][]> bands = new LinkedHashMap<>();
     private boolean logY;
 
     /** A chart of {@value #DEFAULT_WIDTH} x {@value #DEFAULT_HEIGHT} pixels. */
@@ -126,6 +126,71 @@ public final class LineChart {
         s.setMarker(p.size <= MARKED_POINTS_LIMIT ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         chart.getStyler().setLegendVisible(series.size() > 1);
         return this;
+    }
+
+    /**
+     * Shades the region between {@code lo} and {@code hi} (for example the lowest and highest value
+     * over seeds) in the translucent colour of an existing series; the band has no legend entry.
+     *
+     * @throws IllegalArgumentException if the series does not exist, already has a band, the arrays
+     *                                  do not pair up, a value cannot be drawn or lo exceeds hi
+     */
+    public synchronized LineChart addBand(String seriesName, double[] x, double[] lo, double[] hi) {
+        Points p = existing(seriesName);
+        String bandName = seriesName + " (band)";
+        if (bands.containsKey(bandName)) {
+            throw new IllegalArgumentException("Series '" + seriesName + "' already has a band");
+        }
+        check(bandName, x, lo);
+        check(bandName, x, hi);
+        for (int i = 0; i < x.length; i++) {
+            if (lo[i] > hi[i]) {
+                throw new IllegalArgumentException("Band of '" + seriesName + "' has lo[" + i + "] = " + lo[i]
+                        + " above hi[" + i + "] = " + hi[i]);
+            }
+        }
+        int n = x.length;
+        double[] px = new double[2 * n];
+        double[] py = new double[2 * n];
+        for (int i = 0; i < n; i++) {
+            px[i] = x[i];
+            py[i] = hi[i];
+            px[2 * n - 1 - i] = x[i];
+            py[2 * n - 1 - i] = lo[i];
+        }
+        bands.put(bandName, new double[][]{px, py});
+        XYSeries line = chart.removeSeries(seriesName);
+        XYSeries band = chart.addSeries(bandName, px, py);
+        band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+        band.setFillColor(new Color(p.color.getRed(), p.color.getGreen(), p.color.getBlue(), 50));
+        band.setLineColor(new Color(0, 0, 0, 0));
+        band.setMarker(SeriesMarkers.NONE);
+        band.setShowInLegend(false);
+        chart.getSeriesMap().put(seriesName, line);  // drawn after (over) its band
+        return this;
+    }
+
+    /** Fixes the y axis to [min, max] (for panels that share a scale); null for either end lets XChart choose. */
+    public synchronized LineChart yRange(Double min, Double max) {
+        chart.getStyler().setYAxisMin(min);
+        chart.getStyler().setYAxisMax(max);
+        return this;
+    }
+
+    /** The smallest and largest y of every series and band (positive ones only on a log axis). */
+    synchronized double[] yExtent() {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        List<double[]> ys = new ArrayList<>();
+        series.values().forEach(p -> ys.add(p.y()));
+        bands.values().forEach(b -> ys.add(b[1]));
+        for (double[] y : ys) {
+            for (double v : y) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        return new double[]{lo, hi};
     }
 
     /** Adds a series of y values against epochs 1, 2, ..., y.length. */
@@ -272,15 +337,15 @@ public final class LineChart {
 
     private void labelAxes() {
         boolean wholeX = true;
-        double minY = Double.POSITIVE_INFINITY;
-        double maxY = Double.NEGATIVE_INFINITY;
         for (Points p : series.values()) {
             for (int i = 0; i < p.size; i++) {
                 wholeX &= p.xs[i] == Math.rint(p.xs[i]);
-                minY = Math.min(minY, p.ys[i]);
-                maxY = Math.max(maxY, p.ys[i]);
             }
         }
+        double[] extent = yExtent();
+        XYStyler st = chart.getStyler();
+        double minY = st.getYAxisMin() != null ? st.getYAxisMin() : extent[0];
+        double maxY = st.getYAxisMax() != null ? st.getYAxisMax() : extent[1];
         chart.setCustomXAxisTickLabelsFormatter(wholeX ? LineChart::wholeNumberLabel : null);
         boolean decades = logY && maxY >= 10 * minY;
         chart.getStyler().setYAxisLogarithmicDecadeOnly(decades);
@@ -399,42 +464,5 @@ public final class LineChart {
             x[i] = first + i;
         }
         return x;
-    }
-
-    /** A series' points in growable arrays; XChart always gets trimmed copies. */
-    private static final class Points {
-        final Color color;
-        double[] xs = new double[0];
-        double[] ys = new double[0];
-        int size;
-
-        Points(Color color) {
-            this.color = color;
-        }
-
-        void set(double[] x, double[] y) {
-            xs = x.clone();
-            ys = y.clone();
-            size = x.length;
-        }
-
-        void append(double x, double y) {
-            if (size == xs.length) {
-                int capacity = Math.max(16, size * 2);
-                xs = Arrays.copyOf(xs, capacity);
-                ys = Arrays.copyOf(ys, capacity);
-            }
-            xs[size] = x;
-            ys[size] = y;
-            size++;
-        }
-
-        double[] x() {
-            return Arrays.copyOf(xs, size);
-        }
-
-        double[] y() {
-            return Arrays.copyOf(ys, size);
-        }
     }
 }

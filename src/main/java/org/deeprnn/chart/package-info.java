@@ -1,5 +1,6 @@
 /**
- * Charts of the notebooks: XChart line charts rendered to images and PNG files, and
+ * Charts of the notebooks: XChart line charts (with bands for the spread over seeds) rendered to
+ * images and PNG files, {@link org.deeprnn.chart.ChartGrid} for small multiples, and
  * {@link org.deeprnn.chart.LiveChart}, an epoch listener that redraws its chart while a model trains.
  */
 package org.deeprnn.chart;

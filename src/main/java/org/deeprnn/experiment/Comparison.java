@@ -1,6 +1,7 @@
 package org.deeprnn.experiment;
 
 import org.deeprnn.chart.LineChart;
+import org.deeprnn.text.SequenceIterator;
 import org.deeprnn.train.EpochResult;
 import org.deeprnn.train.Trainer;
 import org.deeprnn.train.TrainingResult;
@@ -10,29 +11,40 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Several training runs of one experiment side by side (notebooks 5 and 6: the depth sweep and
- * each piece of training advice), for stacked networks and graphs alike: it trains or collects the runs under a name, then prints one
- * table of their final numbers and draws any per-epoch measurement of all runs in one chart.
+ * Several training runs of one experiment side by side (the depth sweep, the cells, each piece of
+ * training advice), for stacked networks and graphs alike. With {@link #seeds(long...)} every
+ * setting trains once per seed, so its table and charts show the mean and the spread a verdict has
+ * to beat; without seeds each name is one run.
  */
 public final class Comparison {
+    /** The seed of a run trained on a network built outside the comparison. */
+    public static final long NO_SEED = Long.MIN_VALUE;
+
     private final String title;
     private final PrintStream progress;
-    private final Map<String, Run> runs = new LinkedHashMap<>();
+    private final Map<String, List<Run>> runs = new LinkedHashMap<>();
+    private long[] seeds = new long[0];
 
-    /** One finished run: its name, how many parameters the model has, and its training history. */
-    public record Run(String name, long parameters, TrainingResult result) {
+    /** One finished run: its setting's name, its seed, how many parameters the model has, and its training history. */
+    public record Run(String name, long seed, long parameters, TrainingResult result) {
         public Run {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(result, "result");
+        }
+
+        public Run(String name, long parameters, TrainingResult result) {
+            this(name, NO_SEED, parameters, result);
         }
 
         /** Mean training seconds per epoch (validation excluded). */
@@ -52,15 +64,35 @@ public final class Comparison {
         }
     }
 
-    /** A comparison that prints a header line before each run it trains to {@code System.out}. */
+    /** A comparison that prints a line before (single runs) or after (seeded runs) each run to {@code System.out}. */
     public Comparison(String title) {
         this(title, System.out);
     }
 
-    /** @param progress where {@link #train} announces each run; null for silence */
+    /** @param progress where {@link #train} reports each run; null for silence */
     public Comparison(String title, PrintStream progress) {
         this.title = Objects.requireNonNull(title, "title");
         this.progress = progress;
+    }
+
+    /**
+     * The seeds every factory-built setting trains with, in this order ({@link #train(String, LongFunction, Trainer,
+     * DataSetIterator, DataSetIterator)}); returns this comparison.
+     *
+     * @throws IllegalArgumentException if there are none or one repeats
+     */
+    public Comparison seeds(long... seeds) {
+        Objects.requireNonNull(seeds, "seeds");
+        if (seeds.length == 0 || Arrays.stream(seeds).distinct().count() != seeds.length) {
+            throw new IllegalArgumentException("Give one or more distinct seeds, got " + Arrays.toString(seeds));
+        }
+        this.seeds = seeds.clone();
+        return this;
+    }
+
+    /** The seeds set by {@link #seeds(long...)} (empty if none). */
+    public long[] seeds() {
+        return seeds.clone();
     }
 
     /**
@@ -81,11 +113,39 @@ public final class Comparison {
         return record(name, graph.numParams(), () -> trainer.fit(graph, training, validation));
     }
 
+    /**
+     * Trains one network per seed of {@link #seeds(long...)}, each built by {@code network} from its seed, on the
+     * same data (the same batches in the same order for every seed), and reports one line per run (the trainer's own
+     * lines are silenced).
+     *
+     * @throws IllegalStateException if no seeds were set
+     */
+    public List<Run> train(String name, LongFunction<MultiLayerNetwork> network, Trainer trainer,
+                           DataSetIterator training, DataSetIterator validation) {
+        Objects.requireNonNull(network, "network");
+        Trainer quiet = trainer.silent();
+        return trainSeeds(name, training, validation, seed -> {
+            MultiLayerNetwork net = network.apply(seed);
+            return new Run(name, seed, net.numParams(), quiet.fit(net, training, validation));
+        });
+    }
+
+    /** As {@link #train(String, LongFunction, Trainer, DataSetIterator, DataSetIterator)} for graphs. */
+    public List<Run> trainGraph(String name, LongFunction<ComputationGraph> graph, Trainer trainer,
+                                DataSetIterator training, DataSetIterator validation) {
+        Objects.requireNonNull(graph, "graph");
+        Trainer quiet = trainer.silent();
+        return trainSeeds(name, training, validation, seed -> {
+            ComputationGraph g = graph.apply(seed);
+            return new Run(name, seed, g.numParams(), quiet.fit(g, training, validation));
+        });
+    }
+
     /** Records a run trained elsewhere (for example a network that is not a MultiLayerNetwork). */
     public Run add(String name, long parameters, TrainingResult result) {
         requireFreeName(name);
         Run run = new Run(name, parameters, result);
-        runs.put(name, run);
+        runs.put(name, List.of(run));
         return run;
     }
 
@@ -93,66 +153,73 @@ public final class Comparison {
         return title;
     }
 
+    /** Every run, setting by setting and seed by seed. */
     public List<Run> runs() {
-        return List.copyOf(runs.values());
+        return runs.values().stream().flatMap(List::stream).toList();
     }
 
-    /** @throws IllegalArgumentException if no run has that name */
-    public Run run(String name) {
-        Run run = runs.get(name);
-        if (run == null) {
+    /** The names of the settings, in the order they were trained. */
+    public List<String> names() {
+        return List.copyOf(runs.keySet());
+    }
+
+    /** The runs of one setting, one per seed. */
+    public List<Run> runs(String name) {
+        List<Run> r = runs.get(name);
+        if (r == null) {
             throw new IllegalArgumentException("No run named '" + name + "' in '" + title + "'; the runs are " + runs.keySet());
         }
-        return run;
+        return r;
+    }
+
+    /** @throws IllegalArgumentException if no run has that name, or the name has one run per seed */
+    public Run run(String name) {
+        List<Run> r = runs(name);
+        if (r.size() > 1) {
+            throw new IllegalArgumentException("'" + name + "' has " + r.size() + " runs, one per seed: use runs(name), or "
+                    + "finalValidation(name) and spread(name, ...) for their summary");
+        }
+        return r.get(0);
+    }
+
+    /** Any per-run number over the runs of one setting, for example {@code Run::secondsPerEpoch}. */
+    public Spread spread(String name, ToDoubleFunction<Run> measure) {
+        Objects.requireNonNull(measure, "measure");
+        return new Spread(runs(name).stream().mapToDouble(measure).toArray());
+    }
+
+    /** The last epoch's validation metric (perplexity for language models) over the seeds of one setting. */
+    public Spread finalValidation(String name) {
+        return spread(name, run -> run.result().last().validationMetric());
+    }
+
+    /** The last epoch's training metric over the seeds of one setting. */
+    public Spread finalTraining(String name) {
+        return spread(name, run -> run.result().last().metric());
     }
 
     /**
-     * One row per run: parameters, epochs trained, final training and validation metric (perplexity for language
-     * models), the best validation metric and its epoch, the largest gradient norm before clipping,
-     * and seconds per epoch.
+     * One row per setting: parameters, epochs, seeds, final training and validation metric, and seconds per
+     * epoch; for a single run also the best validation metric and its epoch and the largest gradient norm
+     * before clipping, for several seeds the validation metric's mean ± sd and range.
      */
     public String table() {
         requireRuns();
-        int width = Math.max(4, runs.keySet().stream().mapToInt(String::length).max().orElse(4));
-        String metric = runs.values().iterator().next().result().last().metricName();
-        StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "%-" + width + "s %11s %6s %10s %10s %16s %12s %8s%n", "run", "parameters", "epochs",
-                "train " + abbreviate(metric), "val " + abbreviate(metric), "best val (epoch)", "max |grad|", "s/epoch"));
-        for (Run run : runs.values()) {
-            EpochResult last = run.result().last();
-            EpochResult best = run.bestValidationEpoch();
-            String bestText = best == null ? "-" : String.format(Locale.ROOT, "%.3f (%d)", best.validationMetric(), best.epoch());
-            double maxNorm = run.result().epochs().stream().mapToDouble(EpochResult::maxGradientNorm).max().orElse(Double.NaN);
-            s.append(String.format(Locale.ROOT, "%-" + width + "s %,11d %6d %10s %10s %16s %12s %8.2f%n", run.name(),
-                    run.parameters(), last.epoch(), format(last.metric()), last.hasValidation() ? format(last.validationMetric()) : "-",
-                    bestText, format(maxNorm), run.secondsPerEpoch()));
-        }
-        return s.toString();
+        return RunTable.of(runs);
     }
 
     /**
-     * A chart with one series per run of {@code measure} against the epoch, for example
-     * {@code EpochResult::validationPerplexity} or {@code EpochResult::maxGradientNorm}. Values that
-     * cannot be drawn (NaN, infinite) end a series early, so a run that blew up shows where it did.
+     * One series per setting of {@code measure} against the epoch, for example
+     * {@code EpochResult::validationPerplexity}; a setting with several seeds is drawn as the mean, in a band
+     * from the lowest to the highest seed. Values that cannot be drawn (NaN, infinite) end a series early, so
+     * a run that blew up shows where it did.
      */
     public LineChart chart(String chartTitle, String yAxisTitle, ToDoubleFunction<EpochResult> measure) {
         requireRuns();
         Objects.requireNonNull(measure, "measure");
         LineChart chart = new LineChart(chartTitle, "epoch", yAxisTitle);
-        for (Run run : runs.values()) {
-            List<double[]> points = new ArrayList<>();
-            for (EpochResult e : run.result().epochs()) {
-                double y = measure.applyAsDouble(e);
-                if (!Double.isFinite(y)) {
-                    break;
-                }
-                points.add(new double[]{e.epoch(), y});
-            }
-            if (points.isEmpty()) {
-                continue;
-            }
-            chart.addSeries(run.name(), points.stream().mapToDouble(p -> p[0]).toArray(),
-                    points.stream().mapToDouble(p -> p[1]).toArray());
+        for (Map.Entry<String, List<Run>> e : runs.entrySet()) {
+            SeedCurves.of(e.getValue(), measure).drawOn(chart, e.getKey());
         }
         if (chart.seriesNames().isEmpty()) {
             throw new IllegalArgumentException("No run of '" + title + "' has a finite value of this measure to draw "
@@ -161,19 +228,38 @@ public final class Comparison {
         return chart;
     }
 
-    private static String abbreviate(String metric) {
-        return metric.equals("perplexity") ? "ppl" : metric;
+    private List<Run> trainSeeds(String name, DataSetIterator training, DataSetIterator validation, LongFunction<Run> oneSeed) {
+        requireFreeName(name);
+        if (seeds.length == 0) {
+            throw new IllegalStateException("'" + title + "' has no seeds: call seeds(...) first, or train one network "
+                    + "with train(name, net, trainer, training, validation)");
+        }
+        List<Run> done = new ArrayList<>();
+        for (long seed : seeds) {
+            rewind(training);
+            rewind(validation);
+            long start = System.nanoTime();
+            Run run = oneSeed.apply(seed);
+            done.add(run);
+            if (progress != null) {
+                EpochResult last = run.result().last();
+                progress.println(String.format(Locale.ROOT, "%s: %s, seed %d: %s %s%s, %.1f s", title, name, seed,
+                        last.hasValidation() ? "validation" : "training", last.metricName(),
+                        " " + Spread.format(last.hasValidation() ? last.validationMetric() : last.metric()),
+                        (System.nanoTime() - start) / 1e9));
+            }
+        }
+        runs.put(name, List.copyOf(done));
+        return done;
     }
 
-    private static String format(double value) {
-        if (Double.isNaN(value)) {
-            return "NaN";
+    /** Every seed sees the same batches in the same order: the project's samplers start over, others are reset. */
+    private static void rewind(DataSetIterator data) {
+        if (data instanceof SequenceIterator s) {
+            s.rewind();
+        } else if (data != null && data.resetSupported()) {
+            data.reset();
         }
-        if (Double.isInfinite(value)) {
-            return "inf";
-        }
-        return Math.abs(value) >= 1e5 || (value != 0 && Math.abs(value) < 1e-3)
-                ? String.format(Locale.ROOT, "%.3g", value) : String.format(Locale.ROOT, "%.3f", value);
     }
 
     private TrainingResult record(String name, long parameters, Supplier<TrainingResult> training) {

@@ -25,7 +25,8 @@ public abstract class SequenceIterator implements DataSetIterator {
     protected final int vocabSize;
     protected final int batchSize;
     protected final int numSteps;
-    private final Random random;
+    private final long seed;
+    private Random random;
     private final DataType dataType;
     private List<int[]> plan;
     private int cursor;
@@ -53,8 +54,19 @@ public abstract class SequenceIterator implements DataSetIterator {
         this.vocabSize = vocabSize;
         this.batchSize = batchSize;
         this.numSteps = numSteps;
+        this.seed = seed;
         this.random = new Random(seed);
         this.dataType = dataType;
+    }
+
+    /**
+     * Starts over as if new: the next epochs hand out the same batches, in the same order, as this
+     * iterator's first epochs did, so several runs (one per seed of a comparison) train on the same data.
+     */
+    public void rewind() {
+        random = new Random(seed);
+        plan = null;
+        cursor = 0;
     }
 
     /**

@@ -68,8 +68,29 @@ public final class Trainer {
         this.dl4jListeners = new Dl4jListeners(b.dl4jListeners);
     }
 
+    private Trainer(Trainer t, PrintStream progress) {
+        this.epochs = t.epochs;
+        this.learningRate = t.learningRate;
+        this.clipTheta = t.clipTheta;
+        this.progress = progress;
+        this.printEvery = t.printEvery;
+        this.listeners = t.listeners;
+        this.engineFactory = t.engineFactory;
+        this.dl4jListeners = t.dl4jListeners;
+    }
+
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** This trainer without its banner and epoch lines (for runs whose caller reports them, such as a comparison over seeds). */
+    public Trainer silent() {
+        return new Trainer(this, null);
+    }
+
+    /** The number of epochs each fit trains. */
+    public int epochs() {
+        return epochs;
     }
 
     /** d2l's settings for {@code epochs} epochs: learning rate 2 per predicted token, clipping to global norm 1. */

@@ -261,4 +261,53 @@ class LineChartTest {
         assertNotEquals(null, chart.xchart().getSeriesMap().get("s" + n).getLineStyle().getDashArray());
         assertEquals(chart.color("s0"), chart.color("s" + n), "the eleventh series reuses the first colour, dashed");
     }
+
+    @Test
+    void aBandIsShadedInItsSeriesColourBehindTheLineAndOutOfTheLegend() {
+        LineChart chart = new LineChart("band", "epoch", "perplexity");
+        double[] x = {1, 2, 3, 4};
+        chart.addSeries("mean", x, new double[]{10, 8, 6, 5});
+        chart.addBand("mean", x, new double[]{2, 2, 2, 2}, new double[]{18, 18, 18, 18});
+        assertEquals(List.of("mean"), chart.seriesNames());
+        java.util.List<String> drawOrder = new java.util.ArrayList<>(chart.xchart().getSeriesMap().keySet());
+        assertEquals(List.of("mean (band)", "mean"), drawOrder, "the band first, the line over it");
+        assertFalse(chart.xchart().getSeriesMap().get("mean (band)").isShowInLegend());
+        BufferedImage image = chart.toImage();
+        // the band is the series colour at alpha 50 over white
+        Color c = chart.color("mean");
+        double a = 50 / 255.0;
+        int[] tint = {(int) Math.round(255 + (c.getRed() - 255) * a), (int) Math.round(255 + (c.getGreen() - 255) * a),
+                (int) Math.round(255 + (c.getBlue() - 255) * a)};
+        int tinted = 0;
+        for (int px = 0; px < image.getWidth(); px++) {
+            for (int py = 0; py < image.getHeight(); py++) {
+                Color p = new Color(image.getRGB(px, py));
+                if (Math.abs(p.getRed() - tint[0]) <= 3 && Math.abs(p.getGreen() - tint[1]) <= 3 && Math.abs(p.getBlue() - tint[2]) <= 3) {
+                    tinted++;
+                }
+            }
+        }
+        assertTrue(tinted > image.getWidth() * image.getHeight() / 4, "only " + tinted + " pixels carry the band's tint");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> chart.addBand("nope", x, x, x));
+        assertTrue(e.getMessage().contains("no series named 'nope'"), e.getMessage());
+        LineChart other = new LineChart("b", "x", "y").addSeries("s", x, x);
+        e = assertThrows(IllegalArgumentException.class, () -> other.addBand("s", x, new double[]{2, 2, 2, 2}, new double[]{1, 1, 1, 1}));
+        assertTrue(e.getMessage().contains("above hi[0]"), e.getMessage());
+    }
+
+    @Test
+    void aGridTilesItsPanelsAndCanShareTheirYRange() {
+        LineChart a = new LineChart("a", "x", "y", 300, 200).addSeries("s", new double[]{1, 2}, new double[]{1, 2});
+        LineChart b = new LineChart("b", "x", "y", 300, 200).addSeries("s", new double[]{1, 2}, new double[]{5, 50});
+        LineChart c = new LineChart("c", "x", "y", 300, 200).addSeries("s", new double[]{1, 2}, new double[]{3, 4});
+        BufferedImage grid = ChartGrid.of(2, a, b, c).sharedY(true).toImage();
+        assertEquals(600, grid.getWidth());
+        assertEquals(400, grid.getHeight());
+        assertEquals(a.xchart().getStyler().getYAxisMin(), c.xchart().getStyler().getYAxisMin());
+        assertTrue(a.xchart().getStyler().getYAxisMax() >= 50, "shared range holds the largest value of all panels");
+        assertTrue(a.xchart().getStyler().getYAxisMin() <= 1);
+        assertThrows(IllegalArgumentException.class, () -> ChartGrid.of(0, a));
+        assertThrows(IllegalArgumentException.class, () -> ChartGrid.of(2));
+    }
 }

@@ -144,4 +144,35 @@ class RandomSamplingTest {
                 () -> new RandomSampling(OneHotRows.positions(10), 10, 1, 10, 0));
         assertTrue(e.getMessage().contains("numSteps = 10") && e.getMessage().contains("only 10"), e.getMessage());
     }
+
+    @Test
+    void rewindReplaysTheFirstEpochsOfANewIterator() {
+        int[] tokens = new int[500];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = (i * 7) % 11;
+        }
+        RandomSampling used = new RandomSampling(tokens, 11, 4, 10, 3);
+        List<int[]> firstTwoEpochs = new ArrayList<>();
+        for (int epoch = 0; epoch < 2; epoch++) {
+            used.reset();
+            for (int b = 0; b < used.batchesPerEpoch(); b++) {
+                used.next();
+                firstTwoEpochs.add(used.startsOfBatch(b));
+            }
+        }
+        used.rewind();
+        RandomSampling fresh = new RandomSampling(tokens, 11, 4, 10, 3);
+        for (RandomSampling it : List.of(used, fresh)) {
+            int k = 0;
+            for (int epoch = 0; epoch < 2; epoch++) {
+                it.reset();
+                for (int b = 0; b < it.batchesPerEpoch(); b++) {
+                    it.next();
+                    assertArrayEquals(firstTwoEpochs.get(k++), it.startsOfBatch(b));
+                }
+            }
+        }
+        assertNotEquals(java.util.Arrays.toString(firstTwoEpochs.get(0)),
+                java.util.Arrays.toString(firstTwoEpochs.get(used.batchesPerEpoch())), "epochs differ, so the replay is not trivial");
+    }
 }

@@ -1,0 +1,45 @@
+package org.deeprnn.experiment;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SpreadTest {
+
+    @Test
+    void meanSampleSdAndRangeAgreeWithHandComputedValues() {
+        Spread s = Spread.of(2, 4, 9);
+        assertEquals(5.0, s.mean(), 1e-12);
+        // deviations -3, -1, 4: squares 9 + 1 + 16 = 26, over n - 1 = 2
+        assertEquals(Math.sqrt(13), s.sd(), 1e-12);
+        assertEquals(2, s.min());
+        assertEquals(9, s.max());
+        assertEquals(3, s.n());
+        assertEquals("5.000 ± 3.606 (2.000–9.000, 3 seeds)", s.toString());
+        assertEquals(0, Spread.of(7).sd());
+        assertEquals("7.000", Spread.of(7).toString());
+    }
+
+    @Test
+    void pairedDifferenceIsSeedBySeed() {
+        Spread d = Spread.pairedDifference(Spread.of(6, 7, 8), Spread.of(6.5, 6.5, 9));
+        assertArrayEquals(new double[]{-0.5, 0.5, -1}, d.values(), 1e-12);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Spread.pairedDifference(Spread.of(1, 2), Spread.of(1, 2, 3)));
+        assertTrue(e.getMessage().contains("same seeds"), e.getMessage());
+    }
+
+    @Test
+    void valuesAreCopiedAndEmptyIsRefused() {
+        double[] v = {1, 2};
+        Spread s = new Spread(v);
+        v[0] = 100;
+        assertEquals(1.5, s.mean(), 1e-12);
+        s.values()[1] = 100;
+        assertEquals(1.5, s.mean(), 1e-12);
+        assertThrows(IllegalArgumentException.class, Spread::of);
+    }
+}

@@ -5,19 +5,31 @@ import org.deeprnn.layer.GRU;
 /** The recurrent cell stacked in every hidden layer (section "Deep RNN architecture"). */
 public enum CellType {
     /** DL4J {@code SimpleRnn}: H_t = tanh(X_t W_xh + H_{t-1} W_hh + b_h), equation (1) of the chapter. */
-    SIMPLE_RNN(1),
+    SIMPLE_RNN(1, "SimpleRnn"),
     /** DL4J {@code LSTM} without peepholes: four gates, each with its own W_xh, W_hh and b_h. */
-    LSTM(4),
+    LSTM(4, "LSTM"),
     /**
      * The project's {@link org.deeprnn.layer.GRU} (DL4J 1.0.0-M2.1 has none): reset gate, update gate
      * and candidate state, each with its own W_xh, W_hh and b_h (section "Deep GRU").
      */
-    GRU(3);
+    GRU(3, "GRU");
 
     private final int weightBlocks;
+    private final String label;
 
-    CellType(int weightBlocks) {
+    CellType(int weightBlocks, String label) {
         this.weightBlocks = weightBlocks;
+        this.label = label;
+    }
+
+    /** The name a chart or table shows: the DL4J layer's name ("SimpleRnn", "LSTM") or "GRU". */
+    public String label() {
+        return label;
+    }
+
+    /** A setting's label such as "SimpleRnn, L = 2". */
+    public String label(int layers) {
+        return label + ", L = " + layers;
     }
 
     /** How many (W_xh, W_hh, b_h) sets a layer of this cell holds: 1 for the plain RNN, 4 for the LSTM, 3 for the GRU. */

@@ -4,6 +4,7 @@ import org.deeprnn.chart.LineChart;
 import org.deeprnn.text.SequenceIterator;
 import org.deeprnn.train.EpochResult;
 import org.deeprnn.train.Trainer;
+import org.deeprnn.train.TrainingDivergedException;
 import org.deeprnn.train.TrainingResult;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -47,9 +48,10 @@ public final class Comparison {
             this(name, NO_SEED, parameters, result);
         }
 
-        /** Mean training seconds per epoch (validation excluded). */
+        /** Mean training seconds per epoch (validation excluded; the epoch a run diverged in does not count). */
         public double secondsPerEpoch() {
-            return result.epochs().stream().mapToDouble(EpochResult::trainSeconds).average().orElse(Double.NaN);
+            return result.epochs().stream().filter(e -> Double.isFinite(e.loss())).mapToDouble(EpochResult::trainSeconds)
+                    .average().orElse(Double.NaN);
         }
 
         /** The epoch with the lowest validation metric, or null without validation data. */
@@ -126,7 +128,7 @@ public final class Comparison {
         Trainer quiet = trainer.silent();
         return trainSeeds(name, training, validation, seed -> {
             MultiLayerNetwork net = network.apply(seed);
-            return new Run(name, seed, net.numParams(), quiet.fit(net, training, validation));
+            return new Run(name, seed, net.numParams(), fitOrDiverged(() -> quiet.fit(net, training, validation)));
         });
     }
 
@@ -137,7 +139,7 @@ public final class Comparison {
         Trainer quiet = trainer.silent();
         return trainSeeds(name, training, validation, seed -> {
             ComputationGraph g = graph.apply(seed);
-            return new Run(name, seed, g.numParams(), quiet.fit(g, training, validation));
+            return new Run(name, seed, g.numParams(), fitOrDiverged(() -> quiet.fit(g, training, validation)));
         });
     }
 
@@ -216,10 +218,21 @@ public final class Comparison {
      */
     public LineChart chart(String chartTitle, String yAxisTitle, ToDoubleFunction<EpochResult> measure) {
         requireRuns();
+        return chart(chartTitle, yAxisTitle, measure, runs.keySet().toArray(String[]::new));
+    }
+
+    /**
+     * As {@link #chart(String, String, ToDoubleFunction)} for the named settings only, in that order: one panel of
+     * a few series for small multiples.
+     *
+     * @throws IllegalArgumentException if a name has no run
+     */
+    public LineChart chart(String chartTitle, String yAxisTitle, ToDoubleFunction<EpochResult> measure, String... names) {
+        requireRuns();
         Objects.requireNonNull(measure, "measure");
         LineChart chart = new LineChart(chartTitle, "epoch", yAxisTitle);
-        for (Map.Entry<String, List<Run>> e : runs.entrySet()) {
-            SeedCurves.of(e.getValue(), measure).drawOn(chart, e.getKey());
+        for (String name : names) {
+            SeedCurves.of(runs(name), measure).drawOn(chart, name);
         }
         if (chart.seriesNames().isEmpty()) {
             throw new IllegalArgumentException("No run of '" + title + "' has a finite value of this measure to draw "
@@ -243,6 +256,11 @@ public final class Comparison {
             done.add(run);
             if (progress != null) {
                 EpochResult last = run.result().last();
+                if (!Double.isFinite(last.loss())) {
+                    progress.println(String.format(Locale.ROOT, "%s: %s, seed %d: diverged in epoch %d, %.1f s", title, name, seed,
+                            last.epoch(), (System.nanoTime() - start) / 1e9));
+                    continue;
+                }
                 progress.println(String.format(Locale.ROOT, "%s: %s, seed %d: %s %s%s, %.1f s", title, name, seed,
                         last.hasValidation() ? "validation" : "training", last.metricName(),
                         " " + Spread.format(last.hasValidation() ? last.validationMetric() : last.metric()),
@@ -251,6 +269,23 @@ public final class Comparison {
         }
         runs.put(name, List.copyOf(done));
         return done;
+    }
+
+    /**
+     * A seed whose training diverged is kept, not dropped (dropping it would flatter the setting): its history
+     * ends with an epoch of infinite loss and gradient norm, the epoch it diverged in, so its final metrics are
+     * infinite and its curves stop before that epoch.
+     */
+    private static TrainingResult fitOrDiverged(Supplier<TrainingResult> fit) {
+        try {
+            return fit.get();
+        } catch (TrainingDivergedException e) {
+            List<EpochResult> epochs = new ArrayList<>(e.completedEpochs());
+            boolean crossEntropy = epochs.isEmpty() || epochs.get(0).crossEntropy();
+            double inf = Double.POSITIVE_INFINITY;
+            epochs.add(new EpochResult(e.epoch(), inf, inf, 0, 0, inf, crossEntropy));
+            return new TrainingResult(epochs, Double.NaN);
+        }
     }
 
     /** Every seed sees the same batches in the same order: the project's samplers start over, others are reset. */

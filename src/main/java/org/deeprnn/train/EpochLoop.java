@@ -77,7 +77,12 @@ public final class EpochLoop {
         List<EpochResult> history = new ArrayList<>();
         long wallStart = System.nanoTime();
         for (int e = 1; e <= epochs; e++) {
-            EpochResult result = epoch(model, train, e, validation);
+            EpochResult result;
+            try {
+                result = epoch(model, train, e, validation);
+            } catch (TrainingDivergedException diverged) {
+                throw diverged.withCompleted(history);
+            }
             history.add(result);
             for (EpochListener l : listeners) {
                 l.onEpoch(result, epochs);

@@ -1,5 +1,6 @@
 package org.deeprnn.train;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -10,6 +11,7 @@ public final class TrainingDivergedException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
     private final int epoch;
     private final int batch;
+    private transient List<EpochResult> completed = List.of();
 
     TrainingDivergedException(int epoch, int batch, double lossSum, double gradientNorm) {
         super(String.format(Locale.ROOT, "Training stopped in epoch %d at minibatch %d: the loss is %s and the "
@@ -23,6 +25,16 @@ public final class TrainingDivergedException extends IllegalStateException {
     /** The epoch it happened in, from 1. */
     public int epoch() {
         return epoch;
+    }
+
+    /** The epochs finished before it happened (empty if it happened in the first). */
+    public List<EpochResult> completedEpochs() {
+        return completed == null ? List.of() : completed;
+    }
+
+    TrainingDivergedException withCompleted(List<EpochResult> epochs) {
+        this.completed = List.copyOf(epochs);
+        return this;
     }
 
     /** The minibatch of that epoch, from 1. */

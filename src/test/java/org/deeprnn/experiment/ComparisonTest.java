@@ -152,6 +152,9 @@ class ComparisonTest {
         assertEquals(mean[2], chart.xchart().getSeriesMap().get("L=1").getYData()[2], 1e-9);
         assertTrue(chart.xchart().getSeriesMap().containsKey("L=1 (band)"));
         assertEquals(3, c.chart("t", "p", EpochResult::perplexity).size("a"));
+        c.add("b", 10, history(9, 9, 4, 4, 2, 2));
+        assertEquals(List.of("b"), c.chart("only b", "p", EpochResult::perplexity, "b").seriesNames());
+        assertThrows(IllegalArgumentException.class, () -> c.chart("t", "p", EpochResult::perplexity, "c"));
     }
 
     @Test
@@ -163,5 +166,35 @@ class ComparisonTest {
         assertTrue(e.getMessage().contains("seeds(...)"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> c.seeds(1, 1));
         assertThrows(IllegalArgumentException.class, () -> c.seeds(new long[0]));
+    }
+
+    /** A regression at learning rate 1e9 without clipping overflows within a few steps (see DivergenceTest). */
+    @Test
+    void aSeedThatDivergesIsKeptWithInfiniteFinalNumbers() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Comparison c = new Comparison("clipping", new PrintStream(out, true, StandardCharsets.UTF_8)).seeds(1, 2);
+        List<org.nd4j.linalg.dataset.DataSet> waves = new java.util.ArrayList<>();
+        for (int b = 0; b < 8; b++) {
+            float[] v = new float[4 * 21];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) Math.sin(0.3 * (b + i));
+            }
+            org.nd4j.linalg.api.ndarray.INDArray x = org.nd4j.linalg.factory.Nd4j.create(v, new long[]{4, 1, 21}, 'c');
+            waves.add(new org.nd4j.linalg.dataset.DataSet(
+                    x.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                            org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20)).dup(),
+                    x.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                            org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 21)).dup()));
+        }
+        c.train("lr 1e9, not clipped", seed -> new DeepRnnBuilder().cell(CellType.SIMPLE_RNN).layers(2).hiddenUnits(8).inputSize(1)
+                        .outputSize(1).output(org.deeprnn.model.OutputMode.IDENTITY_MSE).seed(seed).network(),
+                org.deeprnn.train.Trainer.builder().epochs(5).learningRate(1e9).noClipping().progress(null).build(),
+                new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(waves, 1), null);
+        assertEquals(2, c.runs("lr 1e9, not clipped").size());
+        Spread t = c.finalTraining("lr 1e9, not clipped");
+        assertTrue(Double.isInfinite(t.min()), "every seed diverged: " + t);
+        assertEquals(1, c.runs("lr 1e9, not clipped").get(0).result().last().epoch());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("seed 1: diverged in epoch 1"), out.toString(StandardCharsets.UTF_8));
+        assertTrue(c.table().contains("inf"), c.table());
     }
 }

@@ -36,6 +36,8 @@ public final class Comparison {
     private final PrintStream progress;
     private final Map<String, List<Run>> runs = new LinkedHashMap<>();
     private long[] seeds = new long[0];
+    private int chartWidth = LineChart.DEFAULT_WIDTH;
+    private int chartHeight = LineChart.DEFAULT_HEIGHT;
 
     /** One finished run: its setting's name, its seed, how many parameters the model has, and its training history. */
     public record Run(String name, long seed, long parameters, TrainingResult result) {
@@ -89,6 +91,14 @@ public final class Comparison {
             throw new IllegalArgumentException("Give one or more distinct seeds, got " + Arrays.toString(seeds));
         }
         this.seeds = seeds.clone();
+        return this;
+    }
+
+    /** The size in pixels of the charts drawn after this call (smaller panels for small multiples); returns this comparison. */
+    public Comparison chartSize(int width, int height) {
+        new LineChart(null, null, null, width, height);  // the chart's own check of the size
+        this.chartWidth = width;
+        this.chartHeight = height;
         return this;
     }
 
@@ -230,7 +240,7 @@ public final class Comparison {
     public LineChart chart(String chartTitle, String yAxisTitle, ToDoubleFunction<EpochResult> measure, String... names) {
         requireRuns();
         Objects.requireNonNull(measure, "measure");
-        LineChart chart = new LineChart(chartTitle, "epoch", yAxisTitle);
+        LineChart chart = new LineChart(chartTitle, "epoch", yAxisTitle, chartWidth, chartHeight);
         for (String name : names) {
             SeedCurves.of(runs(name), measure).drawOn(chart, name);
         }

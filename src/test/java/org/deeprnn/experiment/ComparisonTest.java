@@ -154,6 +154,8 @@ class ComparisonTest {
         assertEquals(3, c.chart("t", "p", EpochResult::perplexity).size("a"));
         c.add("b", 10, history(9, 9, 4, 4, 2, 2));
         assertEquals(List.of("b"), c.chart("only b", "p", EpochResult::perplexity, "b").seriesNames());
+        assertEquals(480, c.chartSize(480, 360).chart("small", "p", EpochResult::perplexity).width());
+        assertThrows(IllegalArgumentException.class, () -> c.chartSize(10, 10));
         assertThrows(IllegalArgumentException.class, () -> c.chart("t", "p", EpochResult::perplexity, "c"));
     }
 

@@ -161,6 +161,21 @@ public final class Comparison {
         return run;
     }
 
+    /**
+     * Records runs trained in another comparison under a name of this one, for a comparison that builds on an
+     * earlier one (the short-text runs against the whole book).
+     */
+    public List<Run> include(String name, List<Run> trained) {
+        requireFreeName(name);
+        Objects.requireNonNull(trained, "trained");
+        if (trained.isEmpty()) {
+            throw new IllegalArgumentException("No runs to include under '" + name + "'");
+        }
+        List<Run> renamed = trained.stream().map(r -> new Run(name, r.seed(), r.parameters(), r.result())).toList();
+        runs.put(name, renamed);
+        return renamed;
+    }
+
     public String title() {
         return title;
     }
@@ -248,6 +263,17 @@ public final class Comparison {
             throw new IllegalArgumentException("No run of '" + title + "' has a finite value of this measure to draw "
                     + "(validation measures need validation data)");
         }
+        return chart;
+    }
+
+    /**
+     * Draws one setting's {@code measure} on an existing chart as series {@code seriesName} (the mean over its seeds,
+     * with the min–max band), so one panel can hold two measures of a setting, such as training and validation.
+     */
+    public LineChart addCurve(LineChart chart, String seriesName, String name, ToDoubleFunction<EpochResult> measure) {
+        Objects.requireNonNull(chart, "chart");
+        Objects.requireNonNull(measure, "measure");
+        SeedCurves.of(runs(name), measure).drawOn(chart, seriesName);
         return chart;
     }
 

@@ -156,6 +156,14 @@ class ComparisonTest {
         assertEquals(List.of("b"), c.chart("only b", "p", EpochResult::perplexity, "b").seriesNames());
         assertEquals(480, c.chartSize(480, 360).chart("small", "p", EpochResult::perplexity).width());
         assertThrows(IllegalArgumentException.class, () -> c.chartSize(10, 10));
+        LineChart both = new LineChart("b", "epoch", "p");
+        seeded.addCurve(both, "training", "L=1", EpochResult::perplexity);
+        seeded.addCurve(both, "validation", "L=1", EpochResult::validationPerplexity);
+        assertEquals(List.of("training", "validation"), both.seriesNames());
+        Comparison later = new Comparison("later", null);
+        later.include("short text", seeded.runs("L=1"));
+        assertEquals(seeded.finalValidation("L=1"), later.finalValidation("short text"));
+        assertEquals("short text", later.runs("short text").get(1).name());
         assertThrows(IllegalArgumentException.class, () -> c.chart("t", "p", EpochResult::perplexity, "c"));
     }
 

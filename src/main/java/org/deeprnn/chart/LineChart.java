@@ -350,7 +350,7 @@ public final class LineChart {
         boolean decades = logY && maxY >= 10 * minY;
         chart.getStyler().setYAxisLogarithmicDecadeOnly(decades);
         // XChart's custom label formatters do not work on logarithmic axes, so a decimal pattern
-        chart.getStyler().setYAxisDecimalPattern(decades && (maxY > 1e4 || minY < 1e-2) ? "0E0" : null);
+        chart.getStyler().setYAxisDecimalPattern(decades && (maxY > 1e4 || minY < 1e-2) ? "0E0" : logY && !decades ? "#,##0.#" : null);
     }
 
     /** The label of an x tick on an axis of whole numbers: the number, or nothing between two. */

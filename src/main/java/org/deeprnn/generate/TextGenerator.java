@@ -9,11 +9,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Random;
 
 /**
  * Continues a text with a trained character model (section "Prediction"): the prefix warms up
  * the hidden state one character at a time through {@code rnnTimeStep}, then every next character
- * is the most likely one (greedy decoding, so the same network always writes the same text).
+ * is the most likely one ({@link #predict}, greedy decoding) or drawn from the softmax at a
+ * temperature ({@link #sample}, reproducible through its seeded {@code Random}).
  */
 public final class TextGenerator {
     private final MultiLayerNetwork net;
@@ -31,8 +33,84 @@ public final class TextGenerator {
         this.dataType = net.params().dataType();
     }
 
-    /** The prefix followed by {@code numChars} generated characters. */
+    /** The prefix followed by {@code numChars} generated characters, each the most likely one. */
     public String predict(String prefix, int numChars) {
+        return generate(prefix, numChars, out -> out.argMax(1).getInt(0));
+    }
+
+    /**
+     * The prefix followed by {@code numChars} characters, each drawn from softmax(logits / temperature):
+     * below 1 the likely characters gain, above 1 the distribution flattens. The same {@code random}
+     * seed gives the same text.
+     *
+     * @throws IllegalArgumentException if the temperature is not a positive finite number
+     */
+    public String sample(String prefix, int numChars, double temperature, Random random) {
+        checkTemperature(temperature);
+        Objects.requireNonNull(random, "random");
+        return generate(prefix, numChars, out -> draw(atTemperature(out.toDoubleVector(), temperature), random));
+    }
+
+    /**
+     * softmax(log(p) / temperature) for the network's softmax output p, that is softmax(logits / temperature)
+     * (the log of a softmax differs from the logits by a constant, which the softmax cancels).
+     *
+     * @throws IllegalArgumentException if the temperature is not a positive finite number, or p is empty or
+     *         holds a negative or non-finite value
+     */
+    public static double[] atTemperature(double[] probabilities, double temperature) {
+        checkTemperature(temperature);
+        if (probabilities == null || probabilities.length == 0) {
+            throw new IllegalArgumentException("No probabilities to rescale");
+        }
+        double[] logits = new double[probabilities.length];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < logits.length; i++) {
+            double p = probabilities[i];
+            if (!(p >= 0) || Double.isInfinite(p)) {
+                throw new IllegalArgumentException("Probability " + i + " is " + p + ": expected a softmax output");
+            }
+            logits[i] = Math.log(p) / temperature;
+            max = Math.max(max, logits[i]);
+        }
+        if (max == Double.NEGATIVE_INFINITY) {
+            throw new IllegalArgumentException("Every probability is 0: expected a softmax output");
+        }
+        double sum = 0;
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = Math.exp(logits[i] - max);   // the largest term is 1, so nothing overflows
+            sum += logits[i];
+        }
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] /= sum;
+        }
+        return logits;
+    }
+
+    private static void checkTemperature(double temperature) {
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("The temperature must be a positive finite number, got " + temperature
+                    + "; for greedy decoding (the limit of temperature -> 0) call predict");
+        }
+    }
+
+    /** An index drawn with the given probabilities (summing to 1). */
+    static int draw(double[] distribution, Random random) {
+        double u = random.nextDouble(), cumulative = 0;
+        for (int i = 0; i < distribution.length; i++) {
+            cumulative += distribution[i];
+            if (u < cumulative) {
+                return i;
+            }
+        }
+        for (int i = distribution.length - 1; ; i--) {   // rounding left u above the total: the last possible index
+            if (distribution[i] > 0) {
+                return i;
+            }
+        }
+    }
+
+    private String generate(String prefix, int numChars, java.util.function.ToIntFunction<INDArray> choose) {
         if (prefix == null || prefix.isEmpty()) {
             throw new IllegalArgumentException("The prefix must hold at least one character to start from");
         }
@@ -47,7 +125,7 @@ public final class TextGenerator {
         }
         StringBuilder text = new StringBuilder(prefix);
         for (int i = 0; i < numChars; i++) {
-            int next = out.argMax(1).getInt(0);
+            int next = choose.applyAsInt(out);
             text.append(vocab.tokenAt(next));
             out = step(next);
         }

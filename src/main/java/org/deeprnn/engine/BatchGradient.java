@@ -12,9 +12,13 @@ import org.nd4j.linalg.dataset.DataSet;
  * <ul>
  *   <li>{@code org.deeprnn.engine.onednn.OneDnnGradient}: the networks the fused engine handles, in FLOAT,
  *   on oneDNN's RNN primitives where its natives load (Linux x86-64, CPU backend). Exact in the same sense:
- *   the same loss and gradient as the fused engine to float precision, carried state included.</li>
+ *   the same loss and gradient as the fused engine to float precision, carried state included. It also
+ *   takes DL4J's {@code Dropout} with a fixed retain probability on the inputs of the recurrent layers above
+ *   the first ({@code DeepRnnBuilder.dropout}), applied in {@link #compute} as DL4J does, with masks from
+ *   ND4J's generator, and left out by {@link #evaluate}; other dropout, and dropout elsewhere, it refuses.</li>
  *   <li>{@link FusedRnnGradient}: stacks of DL4J {@code LSTM}, {@code SimpleRnn} and the project's
- *   {@code GRU} (not layer-normalised) under an {@code RnnOutputLayer}, no masks, dropout or regularisation. Exact: the
+ *   {@code GRU} (not layer-normalised) under an {@code RnnOutputLayer}, no masks, dropout (of any kind: networks
+ *   with dropout go to the oneDNN engine, or to DL4J's where it is unavailable) or regularisation. Exact: the
  *   gradient of the reported loss, also when the state is carried across batches (the incoming state
  *   held fixed). Matrix products run on OpenBLAS on the CPU backend and through ND4J on any other
  *   ({@link FusedRnnGradient#portable()}).</li>
@@ -45,6 +49,16 @@ public interface BatchGradient {
      *         is its squared error averaged over the output columns)
      */
     double compute(MultiLayerNetwork net, DataSet batch);
+
+    /**
+     * The loss {@link #compute} returns for {@code batch}, but from a zero state and with dropout off (validation
+     * between epochs); what it leaves in the gradient view and the carried state is unspecified until the next
+     * {@link #resetState}. By default {@link #resetState} then {@link #compute}, for engines without dropout.
+     */
+    default double evaluate(MultiLayerNetwork net, DataSet batch) {
+        resetState(net);
+        return compute(net, batch);
+    }
 
     /** Forgets the carried hidden state (start of an epoch). */
     void resetState(MultiLayerNetwork net);

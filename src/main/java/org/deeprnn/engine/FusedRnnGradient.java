@@ -126,7 +126,15 @@ public final class FusedRnnGradient implements BatchGradient {
 
     /** Null when this class can train {@code net}; otherwise the reason it cannot (for a fallback decision). */
     public static String unsupportedReason(MultiLayerNetwork net) {
-        return SupportCheck.unsupportedReason(net);
+        return SupportCheck.unsupportedReason(net, false);
+    }
+
+    /**
+     * The checks of {@link #unsupportedReason}, except that DL4J's {@code Dropout} with a fixed retain probability
+     * on the inputs of the recurrent layers above the first passes: the oneDNN engine applies it, this one does not.
+     */
+    public static String unsupportedReasonAllowingDropout(MultiLayerNetwork net) {
+        return SupportCheck.unsupportedReason(net, true);
     }
 
     /** True when {@link #unsupportedReason} finds nothing to object to. */

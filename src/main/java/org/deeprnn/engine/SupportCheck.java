@@ -4,6 +4,8 @@ import org.deeprnn.layer.GRU;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
@@ -21,15 +23,19 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 /**
  * Which networks {@link FusedRnnGradient} reproduces exactly: the configuration checks behind
- * {@link FusedRnnGradient#unsupportedReason}, each failure named so that callers can report it.
+ * {@link FusedRnnGradient#unsupportedReason}, each failure named so that callers can report it. The oneDNN engine
+ * runs the same checks but accepts DL4J's plain {@code Dropout} on the inputs of the recurrent layers above the first.
  */
 final class SupportCheck {
 
     private SupportCheck() {
     }
 
-    /** Null when the fused engine can train {@code net}; otherwise the reason it cannot (for a fallback decision). */
-    static String unsupportedReason(MultiLayerNetwork net) {
+    /**
+     * Null when the fused engine can train {@code net}, or with {@code inputDropout} the oneDNN engine (which
+     * also applies dropout where {@link #dropoutIssue} allows it); otherwise the reason it cannot (for a fallback decision).
+     */
+    static String unsupportedReason(MultiLayerNetwork net, boolean inputDropout) {
         if (net == null) {
             return "no network";
         }
@@ -59,6 +65,9 @@ final class SupportCheck {
                 return where + ": only LSTM, SimpleRnn and GRU layers below the output layer are supported";
             }
             String common = commonLayerIssue((BaseLayer) c);
+            if (common == null) {
+                common = dropoutIssue(c.getIDropout(), i > 0, inputDropout);
+            }
             if (common != null) {
                 return where + ": " + common;
             }
@@ -106,6 +115,9 @@ final class SupportCheck {
         }
         RnnOutputLayer o = (RnnOutputLayer) last;
         String common = commonLayerIssue(o);
+        if (common == null) {
+            common = dropoutIssue(o.getIDropout(), false, inputDropout);
+        }
         if (common != null) {
             return "output layer: " + common;
         }
@@ -140,10 +152,32 @@ final class SupportCheck {
         return null;
     }
 
-    private static String commonLayerIssue(BaseLayer c) {
-        if (c.getIDropout() != null) {
-            return "dropout (" + c.getIDropout() + ") is not supported";
+    /**
+     * Null when {@code dropout} is absent, or when it is DL4J's {@code Dropout} with a fixed retain probability
+     * on a layer that may have it ({@code aboveFirst}: a recurrent layer reading the one below, as
+     * {@code DeepRnnBuilder.dropout} puts it) and {@code allowed}; otherwise why not.
+     */
+    static String dropoutIssue(IDropout dropout, boolean aboveFirst, boolean allowed) {
+        if (dropout == null) {
+            return null;
         }
+        if (dropout.getClass() != Dropout.class) {
+            return "dropout of type " + dropout.getClass().getSimpleName() + " is not supported";
+        }
+        Dropout plain = (Dropout) dropout;
+        if (plain.getPSchedule() != null) {
+            return "dropout with a schedule is not supported";
+        }
+        if (!(plain.getP() > 0 && plain.getP() <= 1)) {
+            return "dropout with retain probability " + plain.getP() + " is not supported";
+        }
+        if (!aboveFirst) {
+            return "dropout on this layer's input is not supported (only on the inputs of recurrent layers above the first)";
+        }
+        return allowed ? null : "dropout is not supported by the fused engine (the oneDNN engine applies it)";
+    }
+
+    private static String commonLayerIssue(BaseLayer c) {
         if (c.getWeightNoise() != null) {
             return "weight noise is not supported";
         }

@@ -232,9 +232,9 @@ abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetw
         }
 
         /**
-         * The oneDNN and fused engines compute loss and gradient faster than DL4J runs its forward
-         * pass alone, so validation goes through them too; the gradient they write is overwritten by
-         * the next training step, and the state they carry is reset before the next epoch.
+         * The oneDNN and fused engines compute the loss faster than DL4J runs its forward pass alone, so
+         * validation goes through them too ({@link BatchGradient#evaluate}: dropout off); the gradient they
+         * may write is overwritten by the next training step, and the state they carry is reset before the next epoch.
          */
         @Override
         double validationLossSum(DataSet batch) {
@@ -242,8 +242,7 @@ abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetw
             if (engine == null || engine instanceof Dl4jBatchGradient || (masked && !engine.handlesMasks())) {
                 return super.validationLossSum(batch);
             }
-            engine.resetState(net);
-            return engine.compute(net, batch);
+            return engine.evaluate(net, batch);
         }
 
         @Override

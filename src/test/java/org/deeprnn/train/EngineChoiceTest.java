@@ -1,11 +1,16 @@
 package org.deeprnn.train;
 
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.dropout.GaussianDropout;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeprnn.engine.Dl4jBatchGradient;
+import org.deeprnn.engine.onednn.OneDnnGradient;
 import org.deeprnn.model.CellType;
 import org.deeprnn.model.DeepRnnBuilder;
 import org.deeprnn.text.Minibatches;
+import org.deeprnn.text.SequentialPartitioning;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,6 +23,7 @@ import java.util.Random;
 
 import static org.deeprnn.train.TrainingFixtures.*;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The Trainer's choice of gradient engine by network and data (the contract in {@code BatchGradient}). */
 class EngineChoiceTest {
@@ -33,8 +39,11 @@ class EngineChoiceTest {
 
     @Test
     void aNetworkOnlyDl4jCanTrainIsRefusedCarriedStateNamingWhyTheFusedEngineCannot() {
-        MultiLayerNetwork dropout = DeepRnnBuilder.forVocabulary(CORPUS.vocab()).cell(CellType.SIMPLE_RNN).layers(2)
-                .hiddenUnits(8).dropout(0.2).network();
+        MultiLayerConfiguration conf = DeepRnnBuilder.forVocabulary(CORPUS.vocab()).cell(CellType.SIMPLE_RNN).layers(2)
+                .hiddenUnits(8).build();
+        ((BaseLayer) conf.getConf(1).getLayer()).setIDropout(new GaussianDropout(0.2)); // no engine but DL4J's applies it
+        MultiLayerNetwork dropout = new MultiLayerNetwork(conf);
+        dropout.init();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trainer(1, null).fit(dropout,
                 Minibatches.of(CORPUS).batchSize(4).numSteps(10).sequentialPartitioning()));
         assertTrue(e.getMessage().contains("SimpleRnn"), e.getMessage());
@@ -42,6 +51,24 @@ class EngineChoiceTest {
         assertTrue(e.getMessage().toLowerCase().contains("dropout"), e.getMessage());
         // Random sampling needs no carried state: the same network trains.
         assertEquals(1, trainer(1, null).fit(dropout, Minibatches.of(CORPUS).batchSize(4).numSteps(10).randomSampling()).epochs().size());
+    }
+
+    /**
+     * DeepRnnBuilder's dropout trains on the oneDNN engine, also with carried state, and validation (through the
+     * engine) leaves it out: the validation perplexity is DL4J's own test-time figure.
+     */
+    @Test
+    void dropoutTrainsOnTheOneDnnEngineAndValidatesWithoutIt() {
+        assumeTrue(OneDnnGradient.available(), OneDnnGradient.unavailableReason());
+        MultiLayerNetwork net = DeepRnnBuilder.forVocabulary(CORPUS.vocab()).cell(CellType.LSTM).layers(2).hiddenUnits(16)
+                .dropout(0.5).seed(4).network();
+        String described = trainer(1, null).describe(net);
+        assertTrue(described.contains("gradients: OneDnnGradient"), described);
+        SequentialPartitioning validation = SequentialPartitioning.fixed(CORPUS, 4, 10);
+        TrainingResult r = trainer(3, null).fit(net, Minibatches.of(CORPUS).batchSize(4).numSteps(10).sequentialPartitioning(), validation);
+        double dl4j = Trainer.perplexity(net, validation);
+        assertEquals(dl4j, r.last().validationPerplexity(), 1e-5 * dl4j);
+        assertTrue(r.last().loss() < r.epochs().get(0).loss(), "training lowers the loss: " + r.epochs());
     }
 
     @Test

@@ -23,6 +23,11 @@ import java.util.Map;
  * recurrent layer is one forward-training and one backward primitive over the whole sequence; the output
  * layer is three products on {@code dnnl_sgemm} around ND4J's softmax.
  * <p>
+ * Dropout: DL4J's {@code Dropout} with a fixed retain probability on the inputs of the recurrent layers above the
+ * first (as {@code DeepRnnBuilder.dropout} configures it) is applied in {@link #compute} as DL4J applies it, inverted,
+ * the masks drawn from ND4J's random generator ({@code Nd4j.getRandom()}, which the network's seed sets), and left
+ * out by {@link #evaluate}; the gradient is that of the loss with the batch's masks held fixed.
+ * <p>
  * Exact with carried state: a batch starts from the final state of the one before, and its gradient holds
  * that incoming state fixed, as {@code FusedRnnGradient}'s does; {@link #carriedStateProblem} is null.
  * Batch shapes: the primitives and buffers of each (batch size, steps) are built once and kept (the last,
@@ -35,7 +40,7 @@ import java.util.Map;
  * <p>
  * Not available (the {@code Trainer} then takes {@code FusedRnnGradient}) when oneDNN's natives do not load
  * on this platform, off ND4J's CPU backend, for DOUBLE networks, and for every network
- * {@code FusedRnnGradient} refuses; masked batches go to DL4J's engine as the contract says.
+ * {@code FusedRnnGradient} refuses other than for the dropout above; masked batches go to DL4J's engine as the contract says.
  */
 public final class OneDnnGradient implements BatchGradient {
     private static final int MAX_PLANS = 4;
@@ -49,6 +54,8 @@ public final class OneDnnGradient implements BatchGradient {
     private Plan current;
     private boolean carry;
     private boolean hasState;
+    /** Where training masks come from; null: ND4J's random generator. */
+    private DropoutMasks.Source maskSource;
 
     private OneDnnGradient(ThreadChooser threads) {
         this.threads = threads;
@@ -120,7 +127,7 @@ public final class OneDnnGradient implements BatchGradient {
         if (natives != null) {
             return natives;
         }
-        String layers = FusedRnnGradient.unsupportedReason(net);
+        String layers = FusedRnnGradient.unsupportedReasonAllowingDropout(net);
         if (layers != null) {
             return layers;
         }
@@ -136,6 +143,12 @@ public final class OneDnnGradient implements BatchGradient {
             }
         }
         return null;
+    }
+
+    /** Takes every training mask from {@code source} instead of the random generator (tests against DL4J with one mask). */
+    OneDnnGradient masksFrom(DropoutMasks.Source source) {
+        this.maskSource = source;
+        return this;
     }
 
     /** The number of threads oneDNN runs the next batch on (fixed, or as last chosen). */
@@ -165,18 +178,8 @@ public final class OneDnnGradient implements BatchGradient {
 
     @Override
     public double compute(MultiLayerNetwork net, DataSet data) {
-        if (net != this.net) {
-            throw new IllegalStateException("compute() got a different network than prepare(): call prepare(net, ...) first");
-        }
-        if (data.getFeaturesMaskArray() != null || data.getLabelsMaskArray() != null) {
-            throw new IllegalArgumentException("OneDnnGradient does not read masks; the Trainer sends masked batches to Dl4jBatchGradient");
-        }
-        INDArray features = data.getFeatures(), labels = data.getLabels();
-        topology.checkBatch(features, labels);
+        INDArray features = checked(net, data), labels = data.getLabels();
         int n = (int) features.size(0), t = (int) features.size(2);
-        if (!topology.boundTo(net)) {
-            bind(); // DL4J replaced its gradient view (e.g. after init()): attach to the new one
-        }
         boolean withState = carry && hasState;
         if (withState && current.n != n) {
             throw new IllegalStateException("The hidden state carried from the last batch holds " + current.n + " sequences, this batch "
@@ -192,7 +195,7 @@ public final class OneDnnGradient implements BatchGradient {
         current = plan;
         int count = threads.next();
         long start = System.nanoTime();
-        double loss = run(plan, features, labels, count);
+        double loss = run(plan, features, labels, count, true);
         threads.record(System.nanoTime() - start, plan == lastRun && plan.runs >= WARM_UP);
         plan.runs++;
         lastRun = plan;
@@ -205,14 +208,47 @@ public final class OneDnnGradient implements BatchGradient {
         return loss;
     }
 
-    private double run(Plan plan, INDArray features, INDArray labels, int count) {
+    /**
+     * The summed loss of {@code data} from a zero state with dropout off: the forward pass alone (the gradient view
+     * keeps what the last {@link #compute} wrote). Forgets the carried state.
+     */
+    @Override
+    public double evaluate(MultiLayerNetwork net, DataSet data) {
+        INDArray features = checked(net, data);
+        Plan plan = plan((int) features.size(0), (int) features.size(2));
+        plan.clearState();
+        hasState = false;
+        return run(plan, features, data.getLabels(), threads.current(), false);
+    }
+
+    /** The batch's features, after checking the network, the batch and the binding to DL4J's gradient view. */
+    private INDArray checked(MultiLayerNetwork net, DataSet data) {
+        if (net != this.net) {
+            throw new IllegalStateException("compute() got a different network than prepare(): call prepare(net, ...) first");
+        }
+        if (data.getFeaturesMaskArray() != null || data.getLabelsMaskArray() != null) {
+            throw new IllegalArgumentException("OneDnnGradient does not read masks; the Trainer sends masked batches to Dl4jBatchGradient");
+        }
+        topology.checkBatch(data.getFeatures(), data.getLabels());
+        if (!topology.boundTo(net)) {
+            bind(); // DL4J replaced its gradient view (e.g. after init()): attach to the new one
+        }
+        return data.getFeatures();
+    }
+
+    /** One batch on {@code plan}: the forward pass, and with {@code training} dropout and the backward pass. */
+    private double run(Plan plan, INDArray features, INDArray labels, int count, boolean training) {
         RecurrentStage[] stages = plan.stages;
         int top = stages.length;
         Layer out = net.getLayer(top);
         INDArray w = out.getParam("W"), b = out.getParam("b");
+        if (training) {
+            plan.dropout.draw(maskSource);
+        }
         OneDnn.withThreads(count, () -> {
             plan.load(features, labels);
             for (int l = 0; l < top; l++) {
+                plan.dropout.forward(l, training);
                 Layer layer = net.getLayer(l);
                 stages[l].loadWeights(layer.getParam("W"), layer.getParam("RW"), layer.getParam("b"));
                 stages[l].forward();
@@ -221,12 +257,16 @@ public final class OneDnnGradient implements BatchGradient {
             return null;
         });
         double loss = plan.output.loss();
+        if (!training) {
+            return loss;
+        }
         OneDnn.withThreads(count, () -> {
             INDArray[][] g = topology.gradients;
             plan.output.backward(w, g[top][0], g[top][1]);
             for (int l = top - 1; l >= 0; l--) {
                 stages[l].backward();
                 stages[l].storeGradients(g[l][0], g[l][1], g[l][2]);
+                plan.dropout.backward(l);
             }
             return null;
         });

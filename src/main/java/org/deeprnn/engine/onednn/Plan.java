@@ -8,7 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Everything the engine needs for batches of one shape (n sequences of t steps): the time-major input
- * and labels, one {@link RecurrentStage} per layer wired to its neighbours, and the {@link OutputStage}.
+ * and labels, one {@link RecurrentStage} per layer wired to its neighbours (through {@link DropoutMasks} where a
+ * layer drops its input), and the {@link OutputStage}.
  * Row r = s n + i of every [t n, *] array is sequence i at step s (oneDNN's {@code tnc}).
  */
 final class Plan {
@@ -18,6 +19,7 @@ final class Plan {
     final INDArray input, labels;
     final RecurrentStage[] stages;
     final OutputStage output;
+    final DropoutMasks dropout;
     private final TimeMajor inputCopy, labelCopy;
 
     Plan(Topology net, int n, int t) {
@@ -32,10 +34,12 @@ final class Plan {
         }
         input = x[0];
         labels = Nd4j.create(DataType.FLOAT, new long[]{m, net.nOut}, 'c');
+        dropout = new DropoutMasks(net.retain, n, t, x, dx);
         stages = new RecurrentStage[layers];
         for (int l = 0; l < layers; l++) {
             int in = l == 0 ? net.nIn : net.hidden[l - 1];
-            stages[l] = new RecurrentStage(net.cells[l], in, net.hidden[l], n, t, x[l], x[l + 1], dx[l], dx[l + 1]);
+            stages[l] = new RecurrentStage(net.cells[l], in, net.hidden[l], n, t, dropout.input(l), x[l + 1],
+                    dropout.inputGradient(l), dx[l + 1]);
         }
         inputCopy = new TimeMajor(input, n, net.nIn, t);
         labelCopy = new TimeMajor(labels, n, net.nOut, t);

@@ -2,6 +2,7 @@ package org.deeprnn.engine.onednn;
 
 import org.deeprnn.engine.GradientViews;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -14,13 +15,15 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * What the engine reads from a network once: the cells and widths of its recurrent layers, the output
+ * What the engine reads from a network once: the cells and widths of its recurrent layers, their dropout, the output
  * layer's loss, and DL4J's gradient views ("0_W", "0_RW", "0_b", ...) inside the flattened gradient that
  * the trainer's updater reads. Built only for networks {@link OneDnnGradient#unsupportedReason} accepts.
  */
 final class Topology {
     final Cell[] cells;
     final int[] hidden;
+    /** Per recurrent layer the probability that DL4J's {@code Dropout} retains an element of its input; 1 without dropout. */
+    final double[] retain;
     final int nIn, nOut;
     final boolean mse;
     final double clipEps;
@@ -33,10 +36,12 @@ final class Topology {
         int layers = net.getnLayers() - 1;
         cells = new Cell[layers];
         hidden = new int[layers];
+        retain = new double[layers];
         for (int l = 0; l < layers; l++) {
             FeedForwardLayer c = (FeedForwardLayer) conf.getConf(l).getLayer();
             cells[l] = Cell.of(c);
             hidden[l] = (int) c.getNOut();
+            retain[l] = c.getIDropout() instanceof Dropout d ? d.getP() : 1;
         }
         nIn = (int) ((FeedForwardLayer) conf.getConf(0).getLayer()).getNIn();
         RnnOutputLayer out = (RnnOutputLayer) conf.getConf(layers).getLayer();

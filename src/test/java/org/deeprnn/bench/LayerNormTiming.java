@@ -6,10 +6,7 @@ import org.deeprnn.model.DeepRnnBuilder;
 import org.deeprnn.train.Trainer;
 import org.nd4j.linalg.dataset.DataSet;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * What layer normalisation costs per training iteration of notebook 5's model (2 x GRU(32), batch
@@ -22,9 +19,6 @@ public final class LayerNormTiming {
     private LayerNormTiming() {
     }
 
-    private record Path(String name, Trainer.Steps steps) {
-    }
-
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
@@ -32,50 +26,16 @@ public final class LayerNormTiming {
         List<DataSet> data = w.batches(4, 7);
         Trainer.Builder dl4j = Trainer.builder().learningRate(2.0).clipGlobalNorm(1.0).progress(null).batchGradient(Dl4jBatchGradient::new);
         Trainer chosen = Trainer.builder().learningRate(2.0).clipGlobalNorm(1.0).progress(null).build();
-        List<Path> paths = List.of(
-                new Path("GRU+LN, Trainer's choice", chosen.stepwise(network(w, true))),
-                new Path("GRU, Dl4jBatchGradient", dl4j.build().stepwise(network(w, false))),
-                new Path("GRU, Trainer's choice", chosen.stepwise(network(w, false))));
+        List<InterleavedSteps.Path> paths = List.of(
+                new InterleavedSteps.Path("GRU+LN, Trainer's choice", chosen.stepwise(network(w, true))),
+                new InterleavedSteps.Path("GRU, Dl4jBatchGradient", dl4j.build().stepwise(network(w, false))),
+                new InterleavedSteps.Path("GRU, Trainer's choice", chosen.stepwise(network(w, false))));
         System.out.println(w.describe());
-        for (Path p : paths) {
-            System.out.println(p.name() + ": " + p.steps().gradientPath());
-            for (int i = 0; i < 3; i++) {
-                p.steps().step(data.get(i % data.size()));
-            }
-        }
-        double[][] medians = new double[paths.size()][rounds];
-        for (int r = 0; r < rounds; r++) {
-            double[][] times = new double[paths.size()][reps];
-            for (int i = 0; i < reps; i++) {
-                for (int k = 0; k < paths.size(); k++) {
-                    long start = System.nanoTime();
-                    paths.get(k).steps().step(data.get(i % data.size()));
-                    times[k][i] = (System.nanoTime() - start) / 1e6;
-                }
-            }
-            for (int k = 0; k < paths.size(); k++) {
-                medians[k][r] = median(times[k]);
-            }
-        }
-        for (int k = 0; k < paths.size(); k++) {
-            List<String> perRound = new ArrayList<>();
-            for (double m : medians[k]) {
-                perRound.add(String.format(Locale.ROOT, "%.1f", m));
-            }
-            System.out.printf(Locale.ROOT, "%-28s median %.1f ms/iter (round medians %s; LN / this %.2f)%n", paths.get(k).name(),
-                    median(medians[k]), String.join(", ", perRound), median(medians[0]) / median(medians[k]));
-        }
-        paths.forEach(p -> p.steps().close());
+        InterleavedSteps.time(paths, data, rounds, reps, "LN / this");
     }
 
     private static org.deeplearning4j.nn.multilayer.MultiLayerNetwork network(Workload w, boolean layerNorm) {
         return new DeepRnnBuilder().cell(w.cell()).layers(w.layers()).hiddenUnits(w.hidden()).vocabSize(w.vocab())
                 .layerNorm(layerNorm).seed(42).network();
-    }
-
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 }

@@ -4,17 +4,13 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.dropout.GaussianDropout;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
-import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
-import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeprnn.engine.BatchGradient;
 import org.deeprnn.engine.Dl4jBatchGradient;
 import org.deeprnn.engine.FusedRnnGradient;
-import org.deeprnn.layer.GRU;
 import org.deeprnn.model.CellType;
 import org.deeprnn.model.DeepRnnBuilder;
 import org.deeprnn.train.Trainer;
@@ -29,7 +25,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
@@ -91,30 +86,8 @@ class OneDnnDropoutTest {
 
     /** A language model of {@code layers} {@code cell} layers of 6 units; layer l >= 1 reads its input through {@code dropout}. */
     static MultiLayerNetwork stack(String cell, int layers, IntFunction<IDropout> dropout, long seed) {
-        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
-                .weightInit(WeightInit.XAVIER).updater(new Sgd(0.5)).list();
-        int hidden = 6;
-        for (int l = 0; l < layers; l++) {
-            int in = l == 0 ? VOCAB : hidden;
-            BaseRecurrentLayer.Builder<?> layer = switch (cell) {
-                case "LSTM" -> new LSTM.Builder().activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID);
-                case "RNN" -> new SimpleRnn.Builder().activation(Activation.TANH);
-                case "GRU" -> new GRU.Builder();
-                default -> throw new IllegalArgumentException("unknown cell " + cell);
-            };
-            layer.nIn(in).nOut(hidden);
-            IDropout d = l == 0 ? null : dropout.apply(l);
-            if (d != null) {
-                layer.dropOut(d);
-            }
-            list.layer(layer.build());
-        }
-        list.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
-                .nIn(hidden).nOut(VOCAB).build());
-        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
-        net.init();
-        net.params().addi(Nd4j.rand(new Random(seed).nextLong(), net.params().shape()).castTo(DataType.FLOAT).subi(0.5).muli(0.2));
-        return net;
+        return OneDnnGradientTest.stack(String.join(" ", java.util.Collections.nCopies(layers, cell)), 6, seed,
+                l -> l == 0 ? null : dropout.apply(l));
     }
 
     /** A mask of DL4J's layout [n, width, t]: each element 0, or 1/retain with probability retain. */

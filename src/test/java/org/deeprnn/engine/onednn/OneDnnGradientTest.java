@@ -1,6 +1,8 @@
 package org.deeprnn.engine.onednn;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
@@ -25,6 +27,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -45,17 +48,28 @@ class OneDnnGradientTest {
 
     /** A language model whose recurrent layers are {@code cells} from the bottom up, e.g. "GRU LSTM". */
     static MultiLayerNetwork stack(String cells, int hidden, long seed) {
+        return stack(cells, hidden, seed, l -> null);
+    }
+
+    /** As {@link #stack(String, int, long)}, layer l (from 0) reading its input through {@code dropout.apply(l)} where that is not null. */
+    static MultiLayerNetwork stack(String cells, int hidden, long seed, IntFunction<IDropout> dropout) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
                 .weightInit(WeightInit.XAVIER).updater(new Sgd(0.5)).list();
         int in = VOCAB;
+        int l = 0;
         for (String cell : cells.trim().split("\\s+")) {
-            list.layer(switch (cell) {
-                case "LSTM" -> new LSTM.Builder().activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID)
-                        .nIn(in).nOut(hidden).build();
-                case "RNN" -> new SimpleRnn.Builder().activation(Activation.TANH).nIn(in).nOut(hidden).build();
-                case "GRU" -> new GRU.Builder().nIn(in).nOut(hidden).build();
+            BaseRecurrentLayer.Builder<?> layer = switch (cell) {
+                case "LSTM" -> new LSTM.Builder().activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID);
+                case "RNN" -> new SimpleRnn.Builder().activation(Activation.TANH);
+                case "GRU" -> new GRU.Builder();
                 default -> throw new IllegalArgumentException("unknown cell " + cell);
-            });
+            };
+            layer.nIn(in).nOut(hidden);
+            IDropout d = dropout.apply(l++);
+            if (d != null) {
+                layer.dropOut(d);
+            }
+            list.layer(layer.build());
             in = hidden;
         }
         list.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)

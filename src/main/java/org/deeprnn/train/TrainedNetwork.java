@@ -180,7 +180,7 @@ abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetw
             }
             return reason == null ? "FusedRnnGradient (" + FusedRnnGradient.defaultProducts() + "; no oneDNN path: " + oneDnn
                     + "; masked batches: Dl4jBatchGradient)"
-                    : "Dl4jBatchGradient (no fused path: " + reason + ")";
+                    : "Dl4jBatchGradient (no oneDNN path: " + oneDnn + "; no fused path: " + reason + ")";
         }
 
         /**

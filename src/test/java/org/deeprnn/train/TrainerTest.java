@@ -138,7 +138,13 @@ class TrainerTest {
         assertTrue(plainText.endsWith("clipping: none; gradients: " + engine), plainText);
         String dropout = Trainer.builder().build().describe(new MultiLayerNetwork(new DeepRnnBuilder().layers(2).hiddenUnits(4).vocabSize(5).dropout(0.2).build()));
         // DeepRnnBuilder's dropout: the oneDNN engine applies it, the fused one does not
-        assertTrue(dropout.contains(OneDnnGradient.available() ? "gradients: OneDnnGradient" : "gradients: Dl4jBatchGradient (no fused path: "), dropout);
+        assertTrue(dropout.contains(OneDnnGradient.available() ? "gradients: OneDnnGradient"
+                : "gradients: Dl4jBatchGradient (no oneDNN path: " + OneDnnGradient.unavailableReason() + "; no fused path: "), dropout);
+        // a network neither engine handles: the line names both reasons, so a slow run says why it is slow
+        MultiLayerNetwork layerNorm = new DeepRnnBuilder().cell(CellType.GRU).layerNorm(true).layers(2).hiddenUnits(4).vocabSize(5).network();
+        String neither = Trainer.builder().build().describe(layerNorm);
+        assertTrue(neither.contains("gradients: Dl4jBatchGradient (no oneDNN path: " + OneDnnGradient.unsupportedReason(layerNorm)
+                + "; no fused path: " + FusedRnnGradient.unsupportedReason(layerNorm) + ")"), neither);
     }
 
     @Test

@@ -265,6 +265,29 @@ public final class LineChart {
         return existing(name).size;
     }
 
+    /**
+     * Draws series {@code name}, and its band, in the colour and line style that the series at {@code position}
+     * (counted from 0) gets, so that a setting keeps its look in every panel of a figure, whichever panels it is in.
+     *
+     * @throws IllegalArgumentException if there is no such series or the position is negative
+     */
+    public synchronized LineChart styleAs(String name, int position) {
+        Points p = existing(name);
+        if (position < 0) {
+            throw new IllegalArgumentException("A series position counts from 0, got " + position);
+        }
+        p.color = PALETTE.get(position % PALETTE.size());
+        XYSeries s = chart.getSeriesMap().get(name);
+        s.setLineColor(p.color);
+        s.setMarkerColor(p.color);
+        s.setLineStyle(stroke(position / PALETTE.size()));
+        XYSeries band = chart.getSeriesMap().get(name + " (band)");
+        if (band != null) {
+            band.setFillColor(new Color(p.color.getRed(), p.color.getGreen(), p.color.getBlue(), 50));
+        }
+        return this;
+    }
+
     /** The colour the series is drawn in. */
     public synchronized Color color(String name) {
         return existing(name).color;

@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /** A series' points in growable arrays; XChart always gets trimmed copies. */
 final class Points {
-    final Color color;
+    Color color;
     double[] xs = new double[0];
     double[] ys = new double[0];
     int size;

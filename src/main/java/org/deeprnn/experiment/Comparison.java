@@ -248,7 +248,8 @@ public final class Comparison {
 
     /**
      * As {@link #chart(String, String, ToDoubleFunction)} for the named settings only, in that order: one panel of
-     * a few series for small multiples.
+     * a few series for small multiples. Each setting is drawn in the colour of its place in this comparison, so it
+     * looks the same in every panel.
      *
      * @throws IllegalArgumentException if a name has no run
      */
@@ -256,8 +257,12 @@ public final class Comparison {
         requireRuns();
         Objects.requireNonNull(measure, "measure");
         LineChart chart = new LineChart(chartTitle, "epoch", yAxisTitle, chartWidth, chartHeight);
+        List<String> settings = names();
         for (String name : names) {
             SeedCurves.of(runs(name), measure).drawOn(chart, name);
+            if (chart.seriesNames().contains(name)) {
+                chart.styleAs(name, settings.indexOf(name));
+            }
         }
         if (chart.seriesNames().isEmpty()) {
             throw new IllegalArgumentException("No run of '" + title + "' has a finite value of this measure to draw "

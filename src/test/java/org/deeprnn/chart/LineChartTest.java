@@ -297,6 +297,25 @@ class LineChartTest {
     }
 
     @Test
+    void styleAsGivesASeriesAndItsBandTheLookOfAnotherPosition() {
+        double[] x = {1, 2, 3, 4};
+        LineChart chart = new LineChart("panel", "epoch", "perplexity").addSeries("only", x, new double[]{9, 7, 6, 5})
+                .addBand("only", x, new double[]{8, 6, 5, 4}, new double[]{10, 8, 7, 6}).styleAs("only", 1);
+        assertEquals(LineChart.PALETTE.get(1), chart.color("only"));
+        assertEquals(LineChart.PALETTE.get(1), chart.xchart().getSeriesMap().get("only").getLineColor());
+        Color fill = chart.xchart().getSeriesMap().get("only (band)").getFillColor();
+        assertEquals(List.of(LineChart.PALETTE.get(1).getRGB() & 0xffffff, 50), List.of(fill.getRGB() & 0xffffff, fill.getAlpha()));
+        BufferedImage image = chart.toImage();
+        assertTrue(columnsWith(image, LineChart.PALETTE.get(1)) > image.getWidth() / 2);
+        assertEquals(0, columnsWith(image, LineChart.PALETTE.get(0)), "the first position's colour is gone");
+        chart.styleAs("only", LineChart.PALETTE.size());
+        assertEquals(LineChart.PALETTE.get(0), chart.color("only"));
+        assertNotEquals(null, chart.xchart().getSeriesMap().get("only").getLineStyle().getDashArray(), "a second lap is dashed");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> chart.styleAs("other", 0)).getMessage().contains("'other'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> chart.styleAs("only", -1)).getMessage().contains("counts from 0"));
+    }
+
+    @Test
     void aGridTilesItsPanelsAndCanShareTheirYRange() {
         LineChart a = new LineChart("a", "x", "y", 300, 200).addSeries("s", new double[]{1, 2}, new double[]{1, 2});
         LineChart b = new LineChart("b", "x", "y", 300, 200).addSeries("s", new double[]{1, 2}, new double[]{5, 50});

@@ -59,6 +59,20 @@ class ComparisonTest {
     }
 
     @Test
+    void aSettingKeepsItsColourInEveryPanel() {
+        Comparison c = new Comparison("clipping", null);
+        c.add("clipped", 10, history(10, 10, 5, 5, 3, 3));
+        c.add("unclipped", 10, history(10, 10, 1e6, 1e7, 1e8, 1e9));
+        LineChart both = c.chart("both", "perplexity", EpochResult::perplexity);
+        LineChart alone = c.chart("unclipped alone", "perplexity", EpochResult::perplexity, "unclipped");
+        LineChart reversed = c.chart("reversed", "perplexity", EpochResult::perplexity, "unclipped", "clipped");
+        assertEquals(both.color("unclipped"), alone.color("unclipped"));
+        assertEquals(both.color("unclipped"), reversed.color("unclipped"));
+        assertEquals(both.color("clipped"), reversed.color("clipped"));
+        assertEquals(LineChart.PALETTE.get(1), alone.color("unclipped"));
+    }
+
+    @Test
     void trainRecordsTheRunWithTheNetworksParameterCount() {
         MultiLayerNetwork net = TrainingFixtures.network(CellType.SIMPLE_RNN, DataType.FLOAT);
         ByteArrayOutputStream out = new ByteArrayOutputStream();

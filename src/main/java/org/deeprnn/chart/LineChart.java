@@ -115,17 +115,12 @@ public final class LineChart {
                     + "': pick another name, or replace its points with update()");
         }
         check(name, x, y);
-        int index = series.size();
-        Points p = new Points(PALETTE.get(index % PALETTE.size()));
+        Points p = new Points();
         p.set(x, y);
         series.put(name, p);
-        XYSeries s = chart.addSeries(name, p.x(), p.y());
-        s.setLineColor(p.color);
-        s.setMarkerColor(p.color);
-        s.setLineStyle(stroke(index / PALETTE.size()));
-        s.setMarker(p.size <= MARKED_POINTS_LIMIT ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+        chart.addSeries(name, p.x(), p.y()).setMarker(p.size <= MARKED_POINTS_LIMIT ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         chart.getStyler().setLegendVisible(series.size() > 1);
-        return this;
+        return styleAs(name, series.size() - 1);
     }
 
     /**
@@ -137,7 +132,7 @@ public final class LineChart {
      */
     public synchronized LineChart addBand(String seriesName, double[] x, double[] lo, double[] hi) {
         Points p = existing(seriesName);
-        String bandName = seriesName + " (band)";
+        String bandName = bandName(seriesName);
         if (bands.containsKey(bandName)) {
             throw new IllegalArgumentException("Series '" + seriesName + "' already has a band");
         }
@@ -162,7 +157,7 @@ public final class LineChart {
         XYSeries line = chart.removeSeries(seriesName);
         XYSeries band = chart.addSeries(bandName, px, py);
         band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
-        band.setFillColor(new Color(p.color.getRed(), p.color.getGreen(), p.color.getBlue(), 50));
+        band.setFillColor(bandFill(p.color));
         band.setLineColor(new Color(0, 0, 0, 0));
         band.setMarker(SeriesMarkers.NONE);
         band.setShowInLegend(false);
@@ -281,11 +276,20 @@ public final class LineChart {
         s.setLineColor(p.color);
         s.setMarkerColor(p.color);
         s.setLineStyle(stroke(position / PALETTE.size()));
-        XYSeries band = chart.getSeriesMap().get(name + " (band)");
+        XYSeries band = chart.getSeriesMap().get(bandName(name));
         if (band != null) {
-            band.setFillColor(new Color(p.color.getRed(), p.color.getGreen(), p.color.getBlue(), 50));
+            band.setFillColor(bandFill(p.color));
         }
         return this;
+    }
+
+    private static String bandName(String seriesName) {
+        return seriesName + " (band)";
+    }
+
+    /** A band's fill: its series' colour, translucent. */
+    private static Color bandFill(Color series) {
+        return new Color(series.getRed(), series.getGreen(), series.getBlue(), 50);
     }
 
     /** The colour the series is drawn in. */

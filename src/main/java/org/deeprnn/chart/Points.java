@@ -5,14 +5,11 @@ import java.util.Arrays;
 
 /** A series' points in growable arrays; XChart always gets trimmed copies. */
 final class Points {
+    /** Set by {@code LineChart.styleAs}, from the series' position. */
     Color color;
     double[] xs = new double[0];
     double[] ys = new double[0];
     int size;
-
-    Points(Color color) {
-        this.color = color;
-    }
 
     void set(double[] x, double[] y) {
         xs = x.clone();

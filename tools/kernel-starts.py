@@ -1,22 +1,28 @@
 """Start a Jupyter kernel N times and report how often, and how fast, it answers.
 
-    python3 tools/kernel-starts.py [--kernel deep-rnn-java] [--starts 50] [--timeout 10]
+    python3 tools/kernel-starts.py [--kernel deep-rnn-java] [--starts 50] [--timeout 30]
 
 Each start is what a front-end does: launch the kernel from its kernelspec, then ask it for
 kernel_info on the shell channel (again every second, as jupyter_client and the Notebook server
-do), once it answers there ask once more on the control channel (where interrupts go; its reply
-may come back on either channel), and ping its heartbeat. A start counts as answered when all
-three replied within --timeout seconds of the launch; the time to answer is that of the last of
-the three. One line per start, then the failures, the median and the maximum. Exit status 1 when
-any start failed.
+do), once it answers there ask on the control channel (where interrupts go), again every second
+until it answers, and ping its heartbeat. A start counts as answered when all three replied
+within --timeout seconds of the launch; the time to answer is that of the last of the three.
+Asking control again matters: rapaio-jupyter-kernel 3.0.1 keeps the id of the request it is
+answering in one field that the shell and control threads share, so a control reply written
+while the shell thread still answers earlier kernel_info requests can carry the wrong parent;
+the next request is answered. A socket whose loop thread never started never answers at all.
+One line per start, then the failures, the median and the maximum. Exit status 1 when any start
+failed.
 
 Run it with the Python that has jupyter_client (on Debian: /usr/bin/python3). The kernel is looked
-up in the usual Jupyter paths (JUPYTER_DATA_DIR and JUPYTER_PATH count).
+up in the usual Jupyter paths (JUPYTER_PATH and JUPYTER_DATA_DIR count); the project's kernel
+lives in the clone (target/jupyter), which tools/run-chapters.sh --setup-only prints.
 """
 
 import argparse
 import os
 import queue
+import signal
 import statistics
 import sys
 import tempfile
@@ -35,24 +41,28 @@ def one_start(kernel, timeout, cwd, log_path):
     answered = {}
     hb = _hb_socket(km)
     try:
-        ctl = kc.session.msg("kernel_info_request")
-        next_shell = 0.0
+        control_ids = set()
+        next_shell = next_control = 0.0
         while time.monotonic() - t0 < timeout and len(answered) < 3:
             now = time.monotonic()
             if "shell" not in answered and now >= next_shell:
                 kc.kernel_info()
                 next_shell = now + 1.0
+            if "shell" in answered and "control" not in answered and now >= next_control:
+                request = kc.session.msg("kernel_info_request")
+                control_ids.add(request["header"]["msg_id"])
+                kc.control_channel.send(request)
+                next_control = now + 1.0
             for get in (kc.get_shell_msg, kc.get_control_msg):
                 try:
                     msg = get(timeout=0.05)
                 except queue.Empty:
                     continue
                 # rapaio-jupyter-kernel sends its replies to control requests on the shell socket
-                if msg["parent_header"].get("msg_id") == ctl["header"]["msg_id"]:
+                if msg["parent_header"].get("msg_id") in control_ids:
                     answered.setdefault("control", time.monotonic() - t0)
                 elif msg["msg_type"] == "kernel_info_reply" and "shell" not in answered:
                     answered["shell"] = time.monotonic() - t0
-                    kc.control_channel.send(ctl)
             if "hb" not in answered and hb.poll(0):
                 if hb.recv() == b"ping":
                     answered["hb"] = time.monotonic() - t0
@@ -86,8 +96,9 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--kernel", default="deep-rnn-java", help="kernelspec name (default deep-rnn-java)")
     p.add_argument("--starts", type=int, default=50, help="number of starts (default 50)")
-    p.add_argument("--timeout", type=float, default=10.0,
-                   help="seconds a start may take to answer before it counts as failed (default 10)")
+    p.add_argument("--timeout", type=float, default=30.0,
+                   help="seconds a start may take to answer before it counts as failed (default 30: a "
+                        "JVM on a busy machine can take 10; a socket that is never read never answers)")
     p.add_argument("--quiet", action="store_true", help="only the summary line")
     p.add_argument("--kernel-log", help="append the kernels' own output to this file")
     args = p.parse_args(argv)
@@ -103,6 +114,8 @@ def main(argv=None):
               file=sys.stderr)
         return 2
 
+    # SIGTERM ends the run like Ctrl-C, through the finally that stops the kernel just started
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     times, failures = [], 0
     with tempfile.TemporaryDirectory(prefix="kernel-starts-") as cwd:
         for i in range(1, args.starts + 1):

@@ -1,19 +1,22 @@
-"""Scrubbing executed notebooks before they are saved (used by tools/nbtool.py execute)."""
+"""Scrubbing executed notebooks before they are saved (used by tools/nbexecute.py)."""
 
-import re
+# The kernelspec every saved notebook names, whichever kernel ran it (the project's, IJava or
+# JJava): each clone installs its own kernel under this name (tools/run-chapters.sh), so the
+# committed notebooks stay the same from clone to clone.
+KERNELSPEC = {"name": "deep-rnn-java", "display_name": "Java (Deep RNN, DL4J)", "language": "java"}
 
-# IJava and JJava send an image with a text/plain twin such as "java.awt.image.BufferedImage@1b2c3d"
-# (the object's toString), which changes on every run
-OBJECT_TEXT = re.compile(r"^\s*[\w$.]+@[0-9a-f]+\s*$")
+
+def drop_image_text(data):
+    """Drop the text/plain beside an image: the Java kernels send the image object's toString
+    there (IJava and JJava: "BufferedImage@4a2dcb34: type = 1 DirectColorModel: ..."), which
+    changes on every run and says nothing the image does not show."""
+    if any(m.startswith("image/") for m in data):
+        data.pop("text/plain", None)
 
 
-def drop_object_text(data):
-    """Drop a text/plain that is only an object's identity string when an image stands beside it."""
-    if not any(m.startswith("image/") for m in data):
-        return
-    text = data.get("text/plain")
-    if text is not None and OBJECT_TEXT.match("".join(text) if isinstance(text, list) else text):
-        del data["text/plain"]
+def stable_kernelspec(nb):
+    """Name the project's kernelspec in the notebook's metadata (KERNELSPEC)."""
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
 
 
 def scrub(nb, replacements):
@@ -52,7 +55,7 @@ def scrub(nb, replacements):
                 out["traceback"] = fix_value(out.get("traceback", []))
             elif kind in ("execute_result", "display_data"):
                 data = out.get("data", {})
-                drop_object_text(data)
+                drop_image_text(data)
                 for mime in list(data):
                     if mime.startswith("text/") or mime in ("application/json", "image/svg+xml"):
                         data[mime] = fix_value(data[mime])

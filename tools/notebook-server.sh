@@ -4,12 +4,9 @@
 
 serve_notebooks() {
   local dir="${NOTEBOOK_DIR:-$NB_DIR}" port token log url pid kv status=0
-  [ -d "$dir" ] || die "NOTEBOOK_DIR=$dir is not a folder" 2
-  dir="$(cd "$dir" && pwd -P)"
+  dir="$(cd "$dir" && pwd -P)"  # NOTEBOOK_DIR and NOTEBOOK_PORT were checked before the set-up
   if [ -n "${NOTEBOOK_PORT:-}" ]; then
-    [[ "$NOTEBOOK_PORT" =~ ^[0-9]+$ ]] && [ "$NOTEBOOK_PORT" -ge 1 ] && [ "$NOTEBOOK_PORT" -le 65535 ] \
-      || die "NOTEBOOK_PORT must be a port number, not '$NOTEBOOK_PORT'" 2
-    port="$NOTEBOOK_PORT"
+    port="$((10#$NOTEBOOK_PORT))"
   else
     port="$("$PY" -c '
 import socket

@@ -19,12 +19,13 @@
 #                           quick: they go to target/quick-notebooks/, committed outputs stay as
 #                           they are. The kernel sees it as DEEPRNN_MODE.
 #   BACKEND=cpu|cuda        ND4J backend on the kernel's classpath (Maven profile), default cpu
-#   CELL_TIMEOUT=seconds    per-cell limit; default 600 (quick) or 7200 (full); 0 = none
+#   CELL_TIMEOUT=seconds    per-cell limit, a whole number; default 600 (quick) or 7200 (full);
+#                           0 = none
 #   STARTUP_TIMEOUT=seconds how long a kernel may take to start, default 300
-#   KERNEL_JVM_OPTS="..."   JVM options of the kernel, default "-Xmx6g -Djava.awt.headless=true";
-#                           with JUPYTER_KERNEL they reach JJava as JJAVA_JVM_OPTS, and are
-#                           refused for IJava (its JVM options live in its kernel.json's argv)
-#   KERNEL_NAME=name        name of the kernelspec this script installs, default deep-rnn-java
+#   KERNEL_JVM_OPTS="..."   JVM options of the kernel, separated by spaces, default
+#                           "-Xmx6g -Djava.awt.headless=true"; with JUPYTER_KERNEL they reach JJava
+#                           as JJAVA_JVM_OPTS, and are refused for IJava (its JVM options live in
+#                           its kernel.json's argv)
 #   JUPYTER_KERNEL=name     use an already installed kernel instead of installing
 #                           rapaio-jupyter-kernel: IJava (1.3.0) or JJava (1.0-a6 and later), both
 #                           named "java" by default. For this run it gets IJAVA_CLASSPATH or
@@ -34,20 +35,37 @@
 #   JUPYTER_PYTHON=path     a Python 3 with nbclient and nbconvert, if not /usr/bin/python3
 #   NOTEBOOK_PORT=port      --notebook: the server's port, default the first free one from 8888
 #   NOTEBOOK_DIR=folder     --notebook: the folder the server opens, default notebooks/
+# Every knob is checked before anything is set up; a wrong one ends the script with one line.
+# The kernel "deep-rnn-java" is installed in the clone (target/jupyter/kernels/), so that two
+# clones never share one; the scripts find it through JUPYTER_PATH (environment.md, "Notebooks").
 # The kernels inherit this environment (D2L_DATA_MIRROR, for one); they run in notebooks/, with
 # D2L_DATA_DIR set to the project's data/ unless it is set already.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT="$(pwd -P)"
-trap 'echo; echo "interrupted" >&2; exit 130' INT
+# shellcheck source=tools/knobs.sh
+. "$ROOT/tools/knobs.sh"
+# Ctrl-C or SIGTERM: passed on to the notebook being executed (nbexecute saves it as far as it
+# ran, then ends), else the script ends at once
+CHILD=""
+SIGNALLED=""
+on_signal() {
+  SIGNALLED="$1"
+  if [ -n "$CHILD" ]; then kill -"$1" "$CHILD" 2>/dev/null || true; return; fi
+  echo; echo "interrupted ($1)" >&2
+  exit "$2"
+}
+trap 'on_signal INT 130' INT
+trap 'on_signal TERM 143' TERM
 
 RUN_MODE="${RUN_MODE:-full}"
 BACKEND="${BACKEND:-cpu}"
 STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-300}"
 KERNEL_JVM_OPTS_SET="${KERNEL_JVM_OPTS:-}"
 KERNEL_JVM_OPTS="${KERNEL_JVM_OPTS:--Xmx6g -Djava.awt.headless=true}"
-KERNEL_NAME="${KERNEL_NAME:-deep-rnn-java}"
+KERNEL_NAME_ASKED="${KERNEL_NAME:-}"
+KERNEL_NAME=deep-rnn-java  # the name the notebooks' metadata gives (tools/nbscrub.py, KERNELSPEC)
 KERNEL_DISPLAY_NAME="Java (Deep RNN, DL4J)"
 RJK_VERSION="${RJK_VERSION:-3.0.1}"
 JUPYTER_KERNEL="${JUPYTER_KERNEL:-}"
@@ -60,6 +78,7 @@ QUICK_DIR="$ROOT/target/quick-notebooks"
 FAILED_DIR="$ROOT/target/failed-notebooks"
 LOG_DIR="$ROOT/target/notebook-logs"
 SITE_DIR="$ROOT/site"
+KERNELS_DIR="$ROOT/target/jupyter/kernels"  # this clone's kernelspecs, first in JUPYTER_PATH
 TOOL="$ROOT/tools/nbtool.py"
 
 say() { printf '== %s\n' "$*"; }
@@ -76,19 +95,42 @@ for arg in "$@"; do
     --site-only) SITE_ONLY=1 ;;
     --notebook) NOTEBOOK_UI=1 ;;
     -*) die "unknown option $arg (try --help)" 2 ;;
+    "") die "an empty notebook name would match every notebook; leave it out to run them all" 2 ;;
     *) SELECT+=("$arg") ;;
   esac
 done
 
+# ---------------------------------------------------------------- the knobs, before any set-up
+knob_choice RUN_MODE "$RUN_MODE" full quick
+knob_choice BACKEND "$BACKEND" cpu cuda
 case "$RUN_MODE" in
   full) CELL_TIMEOUT="${CELL_TIMEOUT:-7200}"; OUT_DIR="$NB_DIR" ;;
   quick) CELL_TIMEOUT="${CELL_TIMEOUT:-600}"; OUT_DIR="$QUICK_DIR" ;;
-  *) die "RUN_MODE must be full or quick, not '$RUN_MODE'" 2 ;;
 esac
-case "$BACKEND" in
-  cpu|cuda) ;;
-  *) die "BACKEND must be cpu or cuda, not '$BACKEND'" 2 ;;
-esac
+knob_seconds CELL_TIMEOUT "$CELL_TIMEOUT" 0 "a cell limit (0 = none)"
+knob_seconds STARTUP_TIMEOUT "$STARTUP_TIMEOUT" 1 "a kernel start-up limit"
+[ -z "${OMP_NUM_THREADS:-}" ] || knob_count OMP_NUM_THREADS "$OMP_NUM_THREADS" 1
+[ -z "$KERNEL_NAME_ASKED" ] || [ "$KERNEL_NAME_ASKED" = "$KERNEL_NAME" ] \
+  || knob_fail "KERNEL_NAME='$KERNEL_NAME_ASKED' is no longer read: each clone installs its own kernel '$KERNEL_NAME' in target/jupyter/kernels/; unset KERNEL_NAME"
+[[ "$RJK_VERSION" =~ ^[0-9]+(\.[0-9]+)*([.-][A-Za-z0-9]+)*$ ]] \
+  || knob_fail "RJK_VERSION='$RJK_VERSION' is not a version number such as 3.0.1"
+[ -z "$JUPYTER_KERNEL" ] || [[ "$JUPYTER_KERNEL" =~ ^[A-Za-z0-9._-]+$ ]] \
+  || knob_fail "JUPYTER_KERNEL='$JUPYTER_KERNEL' is not a kernel name ('jupyter kernelspec list' shows them)"
+if [ -n "${JUPYTER_PYTHON:-}" ] && { ! [ -f "$JUPYTER_PYTHON" ] || ! [ -x "$JUPYTER_PYTHON" ]; }; then
+  knob_fail "JUPYTER_PYTHON='$JUPYTER_PYTHON' is not an executable file; give the path of a Python 3 that has nbclient and nbconvert"
+fi
+[ -z "${D2L_DATA_MIRROR:-}" ] || knob_folder D2L_DATA_MIRROR "$D2L_DATA_MIRROR" "give the folder that holds the offline copies, or unset it"
+if [ -n "${D2L_DATA_DIR:-}" ] && [ -e "$D2L_DATA_DIR" ]; then
+  knob_folder D2L_DATA_DIR "$D2L_DATA_DIR" "give a folder for the downloaded data, or unset it for data/"
+fi
+knob_classpath_safe "the project's path" "$ROOT"
+if [ "$NOTEBOOK_UI" = 1 ]; then
+  [ -z "${NOTEBOOK_PORT:-}" ] || knob_port NOTEBOOK_PORT "$NOTEBOOK_PORT"
+  [ -z "${NOTEBOOK_DIR:-}" ] || knob_folder NOTEBOOK_DIR "$NOTEBOOK_DIR"
+fi
+
+# the kernel of this clone comes first for every Jupyter process this script starts
+export JUPYTER_PATH="${KERNELS_DIR%/kernels}${JUPYTER_PATH:+:$JUPYTER_PATH}"
 
 # ---------------------------------------------------------------- which notebooks
 NOTEBOOKS=()
@@ -96,15 +138,19 @@ if [ -d "$NB_DIR" ]; then
   while IFS= read -r -d '' f; do NOTEBOOKS+=("$f"); done \
     < <(find "$NB_DIR" -maxdepth 1 -name '*.ipynb' ! -name '.*' -print0 | LC_ALL=C sort -z)
 fi
-if [ "${#SELECT[@]}" -gt 0 ]; then
-  chosen=()
+if [ "${#SELECT[@]}" -gt 0 ]; then  # each notebook once, in file order, whatever the names' order
   for s in "${SELECT[@]}"; do
-    base="$(basename "$s")"
     hit=0
     for f in "${NOTEBOOKS[@]+"${NOTEBOOKS[@]}"}"; do
-      case "$(basename "$f")" in "$base"|"$base".ipynb|"$base"*) chosen+=("$f"); hit=1 ;; esac
+      case "$(basename "$f")" in "$(basename "$s")"*) hit=1 ;; esac
     done
-    [ "$hit" = 1 ] || die "no notebook in notebooks/ matches '$s'" 2
+    [ "$hit" = 1 ] || die "no notebook in notebooks/ matches '$s' (give the start of a name, such as 03)" 2
+  done
+  chosen=()
+  for f in "${NOTEBOOKS[@]}"; do
+    for s in "${SELECT[@]}"; do
+      case "$(basename "$f")" in "$(basename "$s")"*) chosen+=("$f"); break ;; esac
+    done
   done
   NOTEBOOKS=("${chosen[@]}")
 fi
@@ -115,6 +161,28 @@ fi
 if [ "${#NOTEBOOKS[@]}" -eq 0 ] && [ "$SETUP_ONLY" = 0 ] && [ "$NOTEBOOK_UI" = 0 ]; then
   say "no notebooks in notebooks/ (expected files such as notebooks/01-deep-rnn.ipynb): nothing to run"
   exit 0
+fi
+
+# ---------------------------------------------------------------- the JDK, and the JVM options with it
+if [ "$SITE_ONLY" = 0 ]; then
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+    JAVA="$JAVA_HOME/bin/java"
+  elif command -v java >/dev/null 2>&1; then
+    JAVA="$(command -v java)"
+  else
+    die "no 'java' found. Install a JDK 17 or newer (Debian/Ubuntu: apt-get install openjdk-17-jdk) and put it on PATH or set JAVA_HOME."
+  fi
+  JAVA_SPEC="$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}')"
+  JAVA_MAJOR="${JAVA_SPEC%%.*}"
+  if ! [[ "$JAVA_MAJOR" =~ ^[0-9]+$ ]] || [ "$JAVA_MAJOR" -lt 17 ] || [ "$JAVA_SPEC" = "1" ]; then
+    die "$JAVA is Java '${JAVA_SPEC:-unknown}'; the notebooks need a JDK 17 or newer (set JAVA_HOME to one)."
+  fi
+  if ! "$JAVA" --list-modules 2>/dev/null | grep -q '^jdk\.jshell@'; then
+    die "$JAVA has no jdk.jshell module (a JRE?); the Java kernel needs a full JDK 17 or newer."
+  fi
+  command -v mvn >/dev/null 2>&1 || die "no 'mvn' found. Install Maven 3.8 or newer (Debian/Ubuntu: apt-get install maven)."
+  say "java: $JAVA (Java $JAVA_SPEC); maven: $(command -v mvn)"
+  knob_jvm_opts KERNEL_JVM_OPTS "$KERNEL_JVM_OPTS" "$JAVA"
 fi
 
 T_SETUP=$SECONDS
@@ -140,12 +208,15 @@ then run this script again."
 }
 find_python() {
   local c
-  for c in "${JUPYTER_PYTHON:-}" /usr/bin/python3 "$(command -v python3 2>/dev/null || true)"; do
+  for c in /usr/bin/python3 "$(command -v python3 2>/dev/null || true)"; do
     [ -n "$c" ] && [ -x "$c" ] && "$c" "$TOOL" check >/dev/null 2>&1 && { echo "$c"; return 0; }
   done
   return 1
 }
-if ! PY="$(find_python)"; then
+if [ -n "${JUPYTER_PYTHON:-}" ]; then  # the Python asked for, or none: never another one silently
+  "$JUPYTER_PYTHON" "$TOOL" check >/dev/null 2>&1 || die "JUPYTER_PYTHON=$JUPYTER_PYTHON cannot import Jupyter's nbclient and nbconvert ($("$JUPYTER_PYTHON" "$TOOL" check 2>&1 | tail -n 1)); install them into that Python, or unset JUPYTER_PYTHON" 2
+  PY="$JUPYTER_PYTHON"
+elif ! PY="$(find_python)"; then
   apt_install "${APT_PACKAGES[@]}" || die "Jupyter's nbclient and nbconvert are missing and this is not a Debian/Ubuntu system. Install them, e.g.
   python3 -m pip install --user nbclient nbconvert jupyter_client
 (or 'brew install jupyterlab' on macOS), then run this script again; set JUPYTER_PYTHON=/path/to/python3
@@ -178,25 +249,6 @@ if [ "$SITE_ONLY" = 1 ]; then
   build_site
   exit 0
 fi
-
-# ---------------------------------------------------------------- 2. JDK and Maven
-if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
-  JAVA="$JAVA_HOME/bin/java"
-elif command -v java >/dev/null 2>&1; then
-  JAVA="$(command -v java)"
-else
-  die "no 'java' found. Install a JDK 17 or newer (Debian/Ubuntu: apt-get install openjdk-17-jdk) and put it on PATH or set JAVA_HOME."
-fi
-JAVA_SPEC="$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}')"
-JAVA_MAJOR="${JAVA_SPEC%%.*}"
-if ! [[ "$JAVA_MAJOR" =~ ^[0-9]+$ ]] || [ "$JAVA_MAJOR" -lt 17 ] || [ "$JAVA_SPEC" = "1" ]; then
-  die "$JAVA is Java '${JAVA_SPEC:-unknown}'; the notebooks need a JDK 17 or newer (set JAVA_HOME to one)."
-fi
-if ! "$JAVA" --list-modules 2>/dev/null | grep -q '^jdk\.jshell@'; then
-  die "$JAVA has no jdk.jshell module (a JRE?); the Java kernel needs a full JDK 17 or newer."
-fi
-command -v mvn >/dev/null 2>&1 || die "no 'mvn' found. Install Maven 3.8 or newer (Debian/Ubuntu: apt-get install maven)."
-say "java: $JAVA (Java $JAVA_SPEC); maven: $(command -v mvn)"
 
 # ---------------------------------------------------------------- an installed kernel (JUPYTER_KERNEL)
 # checked before the Maven step, so that a wrong name fails at once
@@ -247,18 +299,20 @@ if [ -z "$JUPYTER_KERNEL" ]; then
     mvn_quiet dependency:copy -Dartifact="io.github.padreati:rapaio-jupyter-kernel:$RJK_VERSION" \
       -DoutputDirectory="$KERNEL_JAR_DIR" || die "could not fetch io.github.padreati:rapaio-jupyter-kernel:$RJK_VERSION"
   fi
-  # rapaio 3.0.1 can start with a socket that is never read; tools/kernel-patch fixes the class
+  # rapaio 3.0.1 can start with a socket that is never read; tools/kernel-patch fixes the class,
+  # and its KernelMain says so when the kernel's class path is gone (after mvn clean)
   PATCH_DIR="$KERNEL_JAR_DIR/patch"
   rm -rf "$PATCH_DIR"
-  javac_out="$("${JAVA%/java}/javac" --release 17 -nowarn -d "$PATCH_DIR" \
-      $(find "$ROOT/tools/kernel-patch" -name '*.java') 2>&1)" || die "compiling tools/kernel-patch failed: $javac_out"
-  DATA_DIR="$("$PY" "$TOOL" data-dir)"
-  KERNEL_DIR="$("$PY" "$TOOL" install-kernel --data-dir "$DATA_DIR" --name "$KERNEL_NAME" \
-      --display-name "$KERNEL_DISPLAY_NAME" --java "$JAVA" --jvm-opts "$KERNEL_JVM_OPTS" \
-      --jar "$KERNEL_JAR" --classpath "$ROOT/target/classes" --classpath "$LIB_DIR/*.jar" \
-      --backend "$BACKEND" --project "$ROOT" --launcher "$ROOT/tools/kernel-launcher.py" --python "$PY" --patch "$PATCH_DIR")" || exit $?
+  PATCH_SOURCES=()
+  while IFS= read -r -d '' f; do PATCH_SOURCES+=("$f"); done < <(find "$ROOT/tools/kernel-patch" -name '*.java' -print0)
+  javac_out="$("${JAVA%/java}/javac" --release 17 -nowarn -cp "$KERNEL_JAR" -d "$PATCH_DIR" "${PATCH_SOURCES[@]}" 2>&1)" \
+    || die "compiling tools/kernel-patch failed: $javac_out"
+  KERNEL_DIR="$("$PY" "$TOOL" install-kernel --kernels "$KERNELS_DIR" --name "$KERNEL_NAME" \
+      --display-name "$KERNEL_DISPLAY_NAME" --java "$JAVA" --jvm-opts="$KERNEL_JVM_OPTS" \
+      --jar "$KERNEL_JAR" --patch "$PATCH_DIR" --main-class org.deeprnn.kernel.KernelMain \
+      --classpath "$ROOT/target/classes" --classpath "$LIB_DIR/*.jar" --backend "$BACKEND" --project "$ROOT")" || exit $?
   KERNEL="$KERNEL_NAME"
-  say "kernel '$KERNEL' (rapaio-jupyter-kernel $RJK_VERSION) installed in $KERNEL_DIR"
+  say "kernel '$KERNEL' (rapaio-jupyter-kernel $RJK_VERSION) installed in ${KERNEL_DIR#"$ROOT"/}"
   KERNEL_ENV=()
 else
   KERNEL="$JUPYTER_KERNEL"
@@ -319,11 +373,26 @@ for nb in "${NOTEBOOKS[@]}"; do
   if [ "$RUN_MODE" = full ]; then failed_out="$FAILED_DIR/$name"; else failed_out="$OUT_DIR/$name"; fi
   say "$name"
   t0=$SECONDS
-  if "$PY" "$TOOL" execute "$nb" --kernel "$KERNEL" --mode "$RUN_MODE" --cwd "$NB_DIR" \
+  # in the background, so that a signal that reaches this shell alone is passed on (on_signal)
+  "$PY" "$TOOL" execute "$nb" --kernel "$KERNEL" --mode "$RUN_MODE" --cwd "$NB_DIR" \
       --out "$OUT_DIR/$name" --failed-out "$failed_out" \
       --startup-timeout "$STARTUP_TIMEOUT" --cell-timeout "$CELL_TIMEOUT" \
       --kernel-log "$LOG_DIR/${name%.ipynb}.log" \
-      "${KERNEL_ARGS[@]}" "${SCRUB[@]}" --timings "$TIMINGS"; then
+      "${KERNEL_ARGS[@]}" "${SCRUB[@]}" --timings "$TIMINGS" &
+  CHILD=$!
+  rc=0
+  wait "$CHILD" || rc=$?
+  while [ -n "$SIGNALLED" ] && kill -0 "$CHILD" 2>/dev/null; do  # it saves the notebook, then ends
+    rc=0
+    wait "$CHILD" || rc=$?
+  done
+  CHILD=""
+  if [ -n "$SIGNALLED" ]; then
+    say "interrupted (SIG$SIGNALLED) in $name; the notebook as far as it ran: ${failed_out#"$ROOT"/}"
+    [ "$SIGNALLED" = INT ] && exit 130 || exit 143
+  fi
+  if [ "$rc" = 0 ]; then
+    [ "$RUN_MODE" = quick ] || rm -f "$failed_out"  # an earlier run's failed copy would mislead
     SUMMARY+=("$(printf '  ok      %6d s  %s' "$((SECONDS - t0))" "$name")")
   else
     FAILED+=("$name")

@@ -52,7 +52,7 @@ CHILD=""
 SIGNALLED=""
 on_signal() {
   SIGNALLED="$1"
-  if [ -n "$CHILD" ]; then kill -"$1" "$CHILD" 2>/dev/null || true; return; fi
+  if [ -n "$CHILD" ]; then kill -"$1" "$CHILD" 2>/dev/null || true; return 0; fi
   echo; echo "interrupted ($1)" >&2
   exit "$2"
 }

@@ -67,8 +67,36 @@ set -m  # its own process group, which gets Ctrl-C's SIGINT below as a terminal 
 RUN_MODE=quick NOTEBOOK_DIR="$COPY" bash tools/open-chapters.sh > "$OUT" 2>&1 &
 OPENER=$!
 set +m
+# Ctrl-C as a terminal sends it, to the whole process group. A shell that ignores SIGINT (one
+# started as nohup ... &) passes that on, and then the server never sees it: SIGINT is skipped
+# where /proc says so, and otherwise given STOP_LIMIT seconds before SIGTERM (then SIGKILL) follows.
+STOP_LIMIT=60
+STOPPED_BY=SIGINT
+int_ignored() {  # SIGINT (bit 2 of the mask) ignored by process $1, as far as /proc tells
+  local mask
+  mask="$(awk '/^SigIgn:/ {print $2}' "/proc/$1/status" 2>/dev/null)" || return 1
+  [ -n "$mask" ] && [ $(( 16#$mask & 2 )) -ne 0 ]
+}
+stopped_within() {  # stopped_within SECONDS: whether the opener ended within that time
+  local i
+  for i in $(seq 1 $(( $1 * 10 ))); do kill -0 "$OPENER" 2>/dev/null || return 0; sleep 0.1; done
+  ! kill -0 "$OPENER" 2>/dev/null
+}
 stop_opener() {
-  kill -INT -- "-$OPENER" 2>/dev/null || true
+  if int_ignored "$OPENER"; then
+    say "SIGINT is ignored in this shell (started as nohup ... & ?), so the Ctrl-C step sends SIGTERM instead"
+    STOPPED_BY=SIGTERM
+  else
+    kill -INT -- "-$OPENER" 2>/dev/null || true
+    stopped_within "$STOP_LIMIT" || { STOPPED_BY=SIGTERM
+      say "the Notebook UI was still running $STOP_LIMIT s after SIGINT; sending SIGTERM"; }
+  fi
+  if [ "$STOPPED_BY" = SIGTERM ]; then
+    kill -TERM -- "-$OPENER" 2>/dev/null || true
+    stopped_within 30 || { STOPPED_BY=SIGKILL
+      say "the Notebook UI was still running 30 s after SIGTERM; sending SIGKILL"
+      kill -KILL -- "-$OPENER" 2>/dev/null || true; }
+  fi
   wait "$OPENER" 2>/dev/null || true
 }
 trap stop_opener EXIT
@@ -88,6 +116,7 @@ trap - EXIT
 stop_opener
 left=()
 for p in $PROCS; do kill -0 "$p" 2>/dev/null && left+=("$p ($(ps -o comm= -p "$p" || true))"); done
-[ "${#left[@]}" -eq 0 ] || die "still running after Ctrl-C: ${left[*]}"
-say "Ctrl-C stopped the server and its $(echo "$PROCS" | wc -w) processes"
+[ "${#left[@]}" -eq 0 ] || die "still running after $STOPPED_BY: ${left[*]}"
+[ "$STOPPED_BY" != SIGKILL ] || die "the Notebook UI ignored SIGINT and SIGTERM; SIGKILL ended it"
+say "$STOPPED_BY stopped the server and its $(echo "$PROCS" | wc -w) processes"
 say "notebook test took $((SECONDS - t0)) s"

@@ -2,6 +2,7 @@ package org.deeprnn.train;
 
 import org.deeplearning4j.ui.api.UIServer;
 import org.deeplearning4j.ui.model.storage.FileStatsStorage;
+import org.mapdb.DBException;
 
 import java.io.File;
 import java.io.IOException;
@@ -40,8 +41,7 @@ public final class TrainingUi {
         try {
             storage = new FileStatsStorage(file);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("Cannot open " + file + " as a DL4J stats file (" + e.getMessage()
-                    + "): is it still open in the run that writes it? Close its FileStatsStorage first", e);
+            throw unreadable(file, e);
         }
         if (storage.listSessionIDs().isEmpty()) {
             throw new IllegalArgumentException(file + " holds no training session: was a StatsListener attached to the training?");
@@ -53,6 +53,19 @@ public final class TrainingUi {
         UIServer ui = UIServer.getInstance();
         ui.attach(storage);
         return String.format(Locale.ROOT, "http://localhost:%d/train/overview", ui.getPort());
+    }
+
+    /** The error for a file MapDB would not open: locked by the run that still writes it, or no MapDB store at all. */
+    static IllegalArgumentException unreadable(File file, RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DBException.FileLocked) {
+                return new IllegalArgumentException(file + " is still open in the run that writes it (MapDB holds a lock"
+                        + " on it): close its FileStatsStorage first, or wait until that run ends", e);
+            }
+        }
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return new IllegalArgumentException(file + " is not a DL4J stats file: MapDB cannot read it as a store (" + why
+                + "). A run writes one with new StatsListener(new FileStatsStorage(file))", e);
     }
 
     /** Checks that {@code statsFile} exists, is a readable non-empty file and starts like a MapDB store, not like text. */

@@ -29,6 +29,30 @@ class TrainingUiTest {
     }
 
     @Test
+    void aBinaryFileThatIsNoStoreIsNamedAsSuch(@TempDir Path dir) throws Exception {
+        byte[] bytes = new byte[4096];
+        new java.util.Random(1).nextBytes(bytes);
+        java.util.Arrays.fill(bytes, 0, 16, (byte) 0);  // passes the first check: binary, not text
+        Path file = Files.write(dir.resolve("random.dl4j"), bytes);
+        String message = assertThrows(IllegalArgumentException.class, () -> TrainingUi.open(file)).getMessage();
+        assertEquals(file + " is not a DL4J stats file: MapDB cannot read it as a store (VolumeIOError). A run writes "
+                + "one with new StatsListener(new FileStatsStorage(file))", message);
+    }
+
+    @Test
+    void aStatsFileStillOpenInItsRunIsNamedAsSuch(@TempDir Path dir) {
+        Path file = dir.resolve("open.dl4j");
+        var writing = new org.deeplearning4j.ui.model.storage.FileStatsStorage(file.toFile());
+        try {
+            String message = assertThrows(IllegalArgumentException.class, () -> TrainingUi.open(file)).getMessage();
+            assertEquals(file + " is still open in the run that writes it (MapDB holds a lock on it): close its "
+                    + "FileStatsStorage first, or wait until that run ends", message);
+        } finally {
+            writing.close();
+        }
+    }
+
+    @Test
     void acceptsAStatsFileWrittenByFileStatsStorage(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("stats.dl4j");
         new org.deeplearning4j.ui.model.storage.FileStatsStorage(file.toFile()).close();

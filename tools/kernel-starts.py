@@ -15,8 +15,8 @@ One line per start, then the failures, the median and the maximum. Exit status 1
 failed.
 
 Run it with the Python that has jupyter_client (on Debian: /usr/bin/python3). The kernel is looked
-up in the usual Jupyter paths (JUPYTER_PATH and JUPYTER_DATA_DIR count); the project's kernel
-lives in the clone (target/jupyter), which tools/run-chapters.sh --setup-only prints.
+up in this clone's target/jupyter (where tools/run-chapters.sh --setup-only installs the project's
+kernel), then in the usual Jupyter paths (JUPYTER_PATH, JUPYTER_DATA_DIR).
 """
 
 import argparse
@@ -105,6 +105,9 @@ def main(argv=None):
     if args.starts < 1 or args.timeout <= 0:
         p.error("--starts must be at least 1 and --timeout positive")
 
+    # the project's kernel lives in the clone (tools/run-chapters.sh): first in Jupyter's search path
+    clone = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "target", "jupyter")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join([os.path.abspath(clone), *filter(None, [os.environ.get("JUPYTER_PATH")])])
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
     try:
         KernelSpecManager().get_kernel_spec(args.kernel)

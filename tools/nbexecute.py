@@ -109,7 +109,7 @@ def execute(args):
     if stop is None and error_cells(nb):
         first = error_cells(nb)[0]
         err = next(o for o in nb.cells[first].outputs if o.get("output_type") == "error")
-        stop = Stop("cell error", err.get("ename", ""), err.get("evalue", ""), first)
+        stop = Stop("cell error", err.get("ename") or "Error", err.get("evalue") or "(no message)", first)
     if stop is not None:
         mark_stopped(nb, stop)
     scrub(nb, args.scrub)

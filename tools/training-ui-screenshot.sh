@@ -10,6 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 EPOCHS="${EPOCHS:-10}"
 UI_PORT="${UI_PORT:-9000}"
+# shellcheck source=tools/knobs.sh
+. tools/knobs.sh
+knob_count EPOCHS "$EPOCHS" 1
+knob_port UI_PORT "$UI_PORT"
 OUT=target/training-ui
 STATS="$OUT/deep-lstm.dl4j"
 mkdir -p "$OUT"

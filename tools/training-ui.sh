@@ -8,6 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$#" -ge 1 ] || { echo "usage: bash tools/training-ui.sh <stats file> [--port N]" >&2; exit 2; }
 case "$1" in -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
+# shellcheck source=tools/knobs.sh
+. tools/knobs.sh
+[ "$#" -eq 1 ] || { [ "$#" -eq 3 ] && [ "$2" = --port ]; } \
+  || knob_fail "usage: bash tools/training-ui.sh <stats file> [--port N]"
+[ "$#" -eq 1 ] || knob_port --port "$3"
 [ -f "$1" ] || { echo "error: no stats file $1 (a run writes one through StatsListener + FileStatsStorage)" >&2; exit 1; }
 [ -r "$1" ] || { echo "error: $1 is not readable" >&2; exit 1; }
 

@@ -110,5 +110,24 @@ class KnobTest(unittest.TestCase):
                          f"cannot; move or clone the project to a path without them", root=root)
 
 
+class OtherScriptsTest(unittest.TestCase):
+    def script(self, name, *args, **env):
+        proc = subprocess.run(["bash", os.path.join(ROOT, "tools", name), *args], env={**os.environ, **env},
+                              capture_output=True, text=True, timeout=60)
+        return proc.returncode, proc.stdout, proc.stderr
+
+    def test_training_ui_port_and_usage(self):
+        self.assertEqual((2, "", "error: --port='abc' is not a port number: give one from 1024 to 65535\n"),
+                         self.script("training-ui.sh", "stats.dl4j", "--port", "abc"))
+        self.assertEqual((2, "", "error: usage: bash tools/training-ui.sh <stats file> [--port N]\n"),
+                         self.script("training-ui.sh", "stats.dl4j", "--port"))
+
+    def test_training_ui_screenshot_knobs(self):
+        self.assertEqual((2, "", "error: EPOCHS='ten' is not a whole number from 1 up\n"),
+                         self.script("training-ui-screenshot.sh", EPOCHS="ten"))
+        self.assertEqual((2, "", "error: UI_PORT='0' is not a port number: give one from 1024 to 65535\n"),
+                         self.script("training-ui-screenshot.sh", UI_PORT="0"))
+
+
 if __name__ == "__main__":
     unittest.main()

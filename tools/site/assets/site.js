@@ -8,7 +8,10 @@
   function menu() {
     var button = document.querySelector(".menu-button");
     if (!button) return;
+    var header = document.querySelector("header.top");
     function set(open) {
+      // the panel starts below the header, whose height depends on how its contents wrap
+      document.documentElement.style.setProperty("--header-height", header.offsetHeight + "px");
       document.body.classList.toggle("menu-open", open);
       button.setAttribute("aria-expanded", String(open));
     }

@@ -178,9 +178,9 @@ build_site() {  # site/ from the notebooks in notebooks/ (the committed full-run
     || die "building the HTML site failed"
   say "site: ${SITE_DIR#"$ROOT"/}/index.html (${#all[@]} chapters, from notebooks/)"
   if [ -n "$chromium" ]; then
-    say "site: $(grep '^PDF: ' <<< "$out" | sed 's/^PDF: //') (printed with $chromium)"
+    say "site: $(grep '^PDF: ' <<< "$out" | sed 's/^PDF: //') (printed with $chromium); $(grep '^KaTeX fonts: ' <<< "$out")"
   else
-    say "site: no PDF of the book (no Chromium found: install chromium, or set CHROMIUM=/path/to/it; the pages link none)"
+    say "site: no PDF of the book (no Chromium found: install chromium, or set CHROMIUM=/path/to/it; the pages link none, and all KaTeX fonts stay)"
   fi
 }
 if [ "$SITE_ONLY" = 1 ]; then

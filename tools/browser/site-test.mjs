@@ -98,6 +98,8 @@ async function check(browser, base, name, { shoot = false, dark = false, a11y: w
       downloads: [...document.querySelectorAll(".page-tools a[href]")].map((a) => a.getAttribute("href")),
       headings: [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].map((h) => Number(h.tagName[1])),
       title: document.querySelector("main h1")?.textContent.trim() ?? "",
+      untitled: [...document.querySelectorAll(".output_png img, .jp-RenderedImage img")]
+        .filter((i) => /^Chart drawn by a code cell/.test(i.alt)).map((i) => i.alt),
       noAlt: [...document.images].filter((i) => !(i.getAttribute("alt") || "").trim()).map((i) => i.src.slice(0, 60)),
       long: [...document.querySelectorAll(".output_area pre, .jp-OutputArea pre")]
         .filter((p) => p.textContent.replace(/\n$/, "").split("\n").length > 25).length,
@@ -113,6 +115,7 @@ async function check(browser, base, name, { shoot = false, dark = false, a11y: w
   for (const u of outside) fail(name, `request outside the site: ${u}`);
   for (const u of broken) fail(name, `request failed: ${u}`);
   if (report.folded !== report.long) fail(name, `${report.folded} of ${report.long} outputs over 25 lines folded`);
+  for (const a of report.untitled) fail(name, `a chart's alt text names no chart title (tools/site/alttext.py found none): ${a}`);
   for (const i of report.noAlt) fail(name, `image without alt text: ${i}`);
   report.headings.forEach((level, i) => {
     if (i === 0 ? level !== 1 : level > report.headings[i - 1] + 1) fail(name, `heading ${i + 1} is h${level} after h${report.headings[i - 1] ?? "-"}`);

@@ -1,11 +1,13 @@
 """The HTML site of the chapters: tools/nbtool.py site (tools/run-chapters.sh runs it).
 
-One page per notebook (nbconvert's basic template for the cells, a page of our own around them),
-a contents page with every chapter's sections, previous/next links, and every asset inside the
-site folder: KaTeX (from npm, see package.json beside this file) renders $...$ and $$...$$ when a
-page loads, with no network; figures the notebooks link to are copied into images/; output
-images are embedded by nbconvert. Nothing points outside the folder, so it works opened from
-disk and from any web server.
+One page per notebook (nbconvert's basic template for the cells, layout.py's page around them:
+sidebar, search box, previous/next, downloads, how to run it) and a contents page. Every asset is
+inside the site folder, so it works opened from disk and from any web server: KaTeX renders the
+TeX when a page loads; figures the notebooks link to are copied into images/, output images are
+embedded by nbconvert with alt text from the cell that drew them (alttext.py); the search index is
+built here with MiniSearch (searchdocs.py, search-index.mjs); the notebooks are copied and zipped;
+with a Chromium, the book is printed to one PDF (pdf.mjs). The npm packages are pinned in
+package.json beside this file.
 """
 
 import html
@@ -145,6 +147,19 @@ def downloads(chapters, out_dir):
                            zipfile.ZIP_DEFLATED)
 
 
+def keep_fonts(out_dir, used):
+    """Drop the KaTeX fonts no formula of the book loaded (a browser fetches a font only for a glyph it draws)."""
+    folder = os.path.join(out_dir, "assets", "katex", "fonts")
+    fonts = os.listdir(folder)
+    missing = sorted(set(used) - set(fonts))
+    if missing:
+        raise SystemExit(f"error: the book loaded KaTeX fonts that are not in the site: {', '.join(missing)}")
+    for f in fonts:
+        if f not in used:
+            os.remove(os.path.join(folder, f))
+    print(f"KaTeX fonts: {len(used)} of {len(fonts)} kept, the others no formula uses")
+
+
 def run_node(script, *args):
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), script)
     done = subprocess.run(["node", path, *args], capture_output=True, text=True)
@@ -210,7 +225,9 @@ def build(notebook_paths, out_dir, katex_dist, site_title, title_of, chromium=No
         book = os.path.join(out_dir, "book.html")
         write(book, layout.book(chapters, site_title))
         try:
-            print(run_node("pdf.mjs", node_modules, chromium, book, os.path.join(out_dir, layout.PDF_NAME)))
+            printed = run_node("pdf.mjs", node_modules, chromium, book, os.path.join(out_dir, layout.PDF_NAME))
         finally:
             os.remove(book)
+        print(printed.splitlines()[0])
+        keep_fonts(out_dir, printed.splitlines()[-1].split(":", 1)[1].split())
     return len(chapters)

@@ -1,6 +1,7 @@
 // Prints the one-page book (tools/site/build.py writes it) to PDF in headless Chromium: math
 // rendered by the bundled KaTeX, charts and figures as on the site, a contents page linking each
-// chapter and section, page numbers in the footer, bookmarks per heading.
+// chapter and section, page numbers in the footer, bookmarks per heading. It prints the PDF's size and
+// the KaTeX fonts the book loaded (every formula of every chapter), which build.py keeps.
 //
 //   node tools/site/pdf.mjs <node_modules folder> <chromium> <book.html> <out.pdf>
 import fs from "node:fs";
@@ -26,7 +27,12 @@ const browser = await puppeteer.launch({
 try {
   const page = await browser.newPage();
   const outside = [];
-  page.on("request", (req) => { if (!/^(file|data):/.test(req.url())) outside.push(req.url()); });
+  const fonts = new Set();
+  page.on("request", (req) => {
+    if (!/^(file|data):/.test(req.url())) outside.push(req.url());
+    const font = /\/assets\/katex\/fonts\/([^/?#]+)$/.exec(req.url());
+    if (font) fonts.add(font[1]);
+  });
   await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "light" }]);
   await page.goto(pathToFileURL(path.resolve(bookFile)).href, { waitUntil: "load", timeout: 120000 });
   await page.waitForSelector("body[data-math=rendered]", { timeout: 60000 });
@@ -42,6 +48,7 @@ try {
     margin: { top: "16mm", bottom: "18mm", left: "14mm", right: "14mm" },
   });
   console.log(`PDF: ${path.basename(outFile)}, ${Math.round(fs.statSync(outFile).size / 1024)} KiB`);
+  console.log(`fonts: ${[...fonts].sort().join(" ")}`);  // the KaTeX fonts the chapters' formulas use
 } finally {
   await browser.close();
   fs.rmSync(profile, { recursive: true, force: true });

@@ -66,8 +66,20 @@ export async function sidebar(browser, base, chapter, section, shots, fail) {
   if (!state.visible) fail(chapter, "the sidebar is hidden at 1280 px");
   if (state.inView.length !== 1 || state.inView[0] !== section) fail(chapter, `the sidebar highlights ${state.inView}, expected ${section}`);
   await page.screenshot({ path: path.join(shots, "sidebar.png") });
+  // the last section in a low window, where the sidebar scrolls: its entry is highlighted and in the sidebar's view
+  await page.setViewport({ width: 1280, height: 500 });
+  const last = await page.evaluate(async () => {
+    const links = [...document.querySelectorAll("nav.sidebar a[data-section]")];
+    const id = links[links.length - 1].dataset.section;
+    document.getElementById(id).scrollIntoView();
+    await new Promise((ok) => setTimeout(ok, 300));
+    const a = document.querySelector("nav.sidebar a.in-view"), box = document.querySelector("nav.sidebar").getBoundingClientRect();
+    const r = a?.getBoundingClientRect();
+    return { id, inView: a?.dataset.section, visible: !!r && r.top >= box.top && r.bottom <= box.bottom };
+  });
+  if (last.inView !== last.id || !last.visible) fail(chapter, `at its last section the sidebar shows ${JSON.stringify(last)}`);
   await page.close();
-  return state;
+  return { ...state, last: last.id };
 }
 
 // every page at 390 px: no sideways scrolling of the page; the menu button opens the sidebar by keyboard

@@ -189,7 +189,7 @@ try {
   console.log(`  [${stamp()}] search "${features.SEARCH_QUERY}": ${found.results.length} results, first ${top.join("; ")}; landed at y = ${found.landed?.top}`);
   const clipping = chapters.find((c) => c.startsWith("06-")) ?? chapters[chapters.length - 1];
   const side = await features.sidebar(browser, httpBase, clipping, "gradient-clipping", shotArg, fail);
-  console.log(`  [${stamp()}] sidebar: ${side.chapters} chapters, highlights ${side.inView}`);
+  console.log(`  [${stamp()}] sidebar: ${side.chapters} chapters, highlights ${side.inView}, then ${side.last} in its own view`);
   const widths = await features.narrow(browser, httpBase, pages, clipping, shotArg, fail);
   console.log(`  [${stamp()}] 390 px: widest page ${Math.max(...Object.values(widths))} px; the menu button opens and Escape closes the sidebar`);
   const colours = await features.dark(browser, httpBase, clipping, shotArg, fail);

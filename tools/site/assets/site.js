@@ -45,7 +45,12 @@
       if (found === current) return;
       if (current) links[current.id].classList.remove("in-view");
       current = found;
-      links[current.id].classList.add("in-view");
+      var link = links[current.id], side = link.closest("nav.sidebar");
+      link.classList.add("in-view");
+      // keep the highlighted entry inside the sidebar's own scrolled view (not the page's)
+      if (link.offsetTop < side.scrollTop || link.offsetTop + link.offsetHeight > side.scrollTop + side.clientHeight) {
+        side.scrollTop = link.offsetTop - side.clientHeight / 3;
+      }
     }
     window.addEventListener("scroll", function () { if (!pending) { pending = true; requestAnimationFrame(update); } },
       { passive: true });

@@ -8,6 +8,8 @@
 #                                                # (with JUPYTER_KERNEL: prepare the classpath and
 #                                                # print the kernel.json lines that kernel needs)
 #   bash tools/run-chapters.sh --site-only       # rebuild site/ from notebooks/, execute nothing
+#                                                # (its PDF too where a Chromium is found: CHROMIUM
+#                                                # or chromium on PATH)
 #   bash tools/run-chapters.sh --notebook        # set up, then open the chapters in the Notebook
 #                                                # UI (tools/open-chapters.sh runs this)
 #

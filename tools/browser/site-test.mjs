@@ -184,9 +184,11 @@ try {
   }
   console.log(`  [${stamp()}] the same ${pages.length} pages over http: checked`);
 
+  const fromDisk = await features.search(browser, siteUrl, shotArg, fail);  // the index is a script: works from disk too
   const found = await features.search(browser, httpBase, shotArg, fail);
   const top = found.results.slice(0, 3).map((r) => `${r.href} (${r.chapter} / ${r.section})`);
-  console.log(`  [${stamp()}] search "${features.SEARCH_QUERY}": ${found.results.length} results, first ${top.join("; ")}; landed at y = ${found.landed?.top}`);
+  console.log(`  [${stamp()}] search "${features.SEARCH_QUERY}": ${found.results.length} results, first ${top.join("; ")}; landed at y = ${found.landed?.top}` +
+    `; from disk the same first result: ${fromDisk.results[0]?.href === found.results[0]?.href}`);
   const clipping = chapters.find((c) => c.startsWith("06-")) ?? chapters[chapters.length - 1];
   const side = await features.sidebar(browser, httpBase, clipping, "gradient-clipping", shotArg, fail);
   console.log(`  [${stamp()}] sidebar: ${side.chapters} chapters, highlights ${side.inView}, then ${side.last} in its own view`);

@@ -83,7 +83,7 @@ def section_list(sections):
     return f"<ul>{items}</ul>" if items else ""
 
 
-def pager(prev_link, next_link, where):
+def pager(prev_link, next_link, where, to_contents=True):
     def link(target, rel):
         if target is None:
             return "<span></span>"
@@ -91,8 +91,9 @@ def pager(prev_link, next_link, where):
         label = f"&larr; {title_html(text)}" if rel == "prev" else f"{title_html(text)} &rarr;"
         return f'<a rel="{rel}" href="{html.escape(href)}">{label}</a>'
     label = "Previous and next chapter" + (" (end of page)" if where == "bottom" else "")
+    contents = '<a href="index.html">Contents</a>' if to_contents else ""
     return (f'<nav class="pager {where}" aria-label="{label}">{link(prev_link, "prev")}'
-            f'<a href="index.html">Contents</a>{link(next_link, "next")}</nav>\n')
+            f'{contents}{link(next_link, "next")}</nav>\n')
 
 
 def tools(notebook_file, pdf):
@@ -120,8 +121,8 @@ def page(title, site_title, body, chapters, current, prev_link, next_link, pdf):
     """A page of the site: a chapter (current is its entry in chapters) or the contents (current None)."""
     notebook_file = current["file"] if current else None
     return (head(title, site_title) + "<body>\n" + header(site_title) + '<div class="layout">\n'
-            + sidebar(chapters, current) + '<main id="content">\n' + pager(prev_link, next_link, "top")
-            + tools(notebook_file, pdf) + body + "\n" + pager(prev_link, next_link, "bottom")
+            + sidebar(chapters, current) + '<main id="content">\n' + pager(prev_link, next_link, "top", current is not None)
+            + tools(notebook_file, pdf) + body + "\n" + pager(prev_link, next_link, "bottom", current is not None)
             + "</main>\n</div>\n</body>\n</html>\n")
 
 

@@ -3,14 +3,15 @@
     python3 tools/prose-numbers.py notebooks/*.ipynb
 
 A number in a markdown cell is backed when the same token (digits, decimal point and thousands commas
-as written, or the integer N where a cell prints N.000) appears in a cell's output or in a code cell's
-source. These are not claims and are skipped by rule:
+as written) appears in a cell's output or in a code cell's source; a printed N.000 backs N, a printed
+"2.4x" backs 2.4 and a printed 2.20e-01 backs 0.220 (the same significant digits). These are not claims and are skipped by rule:
 
   * math ($...$ and $$...$$): indices, exponents and shapes of the equations;
   * inline code (`...`): names and constants the reader types;
   * list numbers: "3. " opening a line;
   * references: a number (or a list "3, 5 and 6", a range "1-3", a dotted "10.3") after notebook,
     section, exercise, issue, cell, chapter, figure or table (any case, singular or plural);
+  * versions: a number after d2l, CUDA, cuDNN, JDK, Java, Python, DL4J, ND4J, version or release;
   * years of citations: 1800-2099 closing a parenthesis, as in "(Ba, Kiros and Hinton, 2016)".
 
 Any other number a cell does not print needs a marker in the same markdown cell saying why:
@@ -34,9 +35,10 @@ COMMENT = re.compile(r"<!--.*?-->", re.S)
 LIST_NUMBER = re.compile(r"^[ \t]*(\d+)\.(?=[ \t])", re.M)
 _NUM = r"\d+(?:\.\d+)*"
 REFERENCE = re.compile(
-    r"\b(?:notebooks?|sections?|exercises?|issues?|cells?|chapters?|figures?|tables?)[ \t]+"
+    r"\b(?:notebooks?|sections?|exercises?|issues?|cells?|chapters?|figures?|tables?)\s+"
     + _NUM + r"(?:(?:[ \t]*,[ \t]*|[ \t]+(?:and|or|to)[ \t]+|[ \t]*[-–][ \t]*)" + _NUM + r")*",
     re.I)
+VERSION = re.compile(r"\b(?:d2l|CUDA|cuDNN|JDK|Java|Python|DL4J|ND4J|version|release)\s+" + _NUM, re.I)
 YEAR = re.compile(r"(?<![\w.])(?:1[89]\d\d|20\d\d)(?=\))")
 MARKER = re.compile(r"<!--\s*unprinted\b(.*?)-->", re.S)
 MARKER_BODY = re.compile(r"^\s*((?:\d[\d,.]*\s*)+):(.*)$", re.S)
@@ -58,6 +60,22 @@ def tokens(s):
     return found
 
 
+PRINTED_TIMES = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)x\b")
+PRINTED_SCIENTIFIC = re.compile(r"(?<![\w.])(\d)\.(\d+)e([+-]\d+)\b")
+
+
+def printed_tokens(s):
+    """tokens(s), plus "2.4" from a printed "2.4x" and "0.220" from a printed "2.20e-01" (same significant digits)."""
+    found = tokens(s)
+    found.update(m.group(1) for m in PRINTED_TIMES.finditer(s))
+    for m in PRINTED_SCIENTIFIC.finditer(s):
+        exponent = int(m.group(3))
+        decimals = len(m.group(2)) - exponent
+        if decimals >= 0:
+            found.add(f"{float(m.group(0)):.{decimals}f}")
+    return found
+
+
 def backed_tokens(nb):
     """The numbers a notebook's code cells contain or print."""
     backed = set()
@@ -66,15 +84,15 @@ def backed_tokens(nb):
             continue
         backed |= tokens(text(cell["source"]))
         for out in cell.get("outputs", []):
-            backed |= tokens(text(out.get("text", "")))
-            backed |= tokens(text(out.get("data", {}).get("text/plain", "")))
+            backed |= printed_tokens(text(out.get("text", "")))
+            backed |= printed_tokens(text(out.get("data", {}).get("text/plain", "")))
     return backed
 
 
 def skipped_spans(source):
-    """Character ranges of the markdown that hold no claims: math, code, comments, list numbers, references, years."""
+    """Character ranges of the markdown that hold no claims: math, code, comments, list numbers, references, versions, years."""
     spans = []
-    for pattern in (DISPLAY_MATH, INLINE_MATH, CODE, COMMENT, REFERENCE, YEAR):
+    for pattern in (DISPLAY_MATH, INLINE_MATH, CODE, COMMENT, REFERENCE, VERSION, YEAR):
         spans += [m.span() for m in pattern.finditer(source)]
     spans += [m.span(1) for m in LIST_NUMBER.finditer(source)]
     return spans

@@ -28,6 +28,12 @@ class BackingTest(unittest.TestCase):
         self.assertEqual([], unbacked("from epoch 132 to 160", "(132.000–160.000, 3 seeds)"))
         self.assertEqual([("UNBACKED", "132")], unbacked("epoch 132", "132.5"))
 
+    def test_printed_ratios_and_scientific_notation_back_the_same_digits(self):
+        printed = pn.printed_tokens("speed 2.4x; largest difference 2.20e-01; gradient 3.61e-16; norm 4.79e+06")
+        self.assertTrue({"2.4", "0.220"} <= printed, printed)
+        self.assertNotIn("4790000", printed)
+        self.assertNotIn("0.22", printed)
+
     def test_rounding_is_not_backing(self):
         self.assertEqual([("UNBACKED", "1.03")], unbacked("ends at 1.03", "perplexity 1.032"))
 
@@ -50,6 +56,10 @@ class RuleTest(unittest.TestCase):
     def test_years_closing_a_citation_but_not_other_four_digit_numbers(self):
         self.assertEqual([], unbacked("(Ba, Kiros and Hinton, 2016) and Graves (2013)"))
         self.assertEqual([("UNBACKED", "2016")], unbacked("2016 windows"))
+
+    def test_versions_after_a_product_name(self):
+        self.assertEqual([], unbacked("d2l 0.17, section 9.3, and d2l 1.0 on CUDA 11.6 with cuDNN 8.3, Java 17"))
+        self.assertEqual([("UNBACKED", "8.3")], unbacked("a speed-up of 8.3"))
 
     def test_ordinals_are_not_numbers(self):
         self.assertEqual([], unbacked("d2l's 2nd edition"))

@@ -420,36 +420,14 @@ public final class LineChart {
         XYStyler st = chart.getStyler();
         double minY = st.getYAxisMin() != null ? st.getYAxisMin() : extent[0];
         double maxY = st.getYAxisMax() != null ? st.getYAxisMax() : extent[1];
-        chart.setCustomXAxisTickLabelsFormatter(wholeX ? LineChart::wholeNumberLabel : null);
+        chart.setCustomXAxisTickLabelsFormatter(wholeX ? TickLabels::wholeNumber : null);
         boolean decades = logY && maxY >= 10 * minY;
         chart.getStyler().setYAxisLogarithmicDecadeOnly(decades);
         // XChart's custom label formatters do not work on logarithmic axes, so a decimal pattern
         chart.getStyler().setYAxisDecimalPattern(decades && (maxY > 1e4 || minY < 1e-2) ? "0E0" : logY && !decades ? "#,##0.#" : null);
-        int decimals = tickDecimals(maxY - minY);
-        chart.setCustomYAxisTickLabelsFormatter(logY ? null : y -> tickLabel(y, decimals));
+        int decimals = TickLabels.decimals(maxY - minY);
+        chart.setCustomYAxisTickLabelsFormatter(logY ? null : y -> TickLabels.fixed(y, decimals));
     }
-
-    /**
-     * The decimals every label of a linear axis spanning {@code span} gets, so that labels read alike ("0.090" beside
-     * "0.100", never ".09" beside "0.1"): enough for a tick step of an eighth of the span, XChart's densest.
-     */
-    static String tickLabel(double y, int decimals) {
-        return String.format(java.util.Locale.ROOT, "%,." + decimals + "f", y);
-    }
-
-    static int tickDecimals(double span) {
-        if (!(span > 0) || Double.isInfinite(span)) {
-            return 1;
-        }
-        return Math.max(0, Math.min(8, (int) -Math.floor(Math.log10(span / 8))));
-    }
-
-    /** The label of an x tick on an axis of whole numbers: the number, or nothing between two. */
-    static String wholeNumberLabel(double x) {
-        double r = Math.rint(x);
-        return Math.abs(x - r) < 1e-9 * Math.max(1, Math.abs(x)) ? String.format("%,d", (long) r) : "";
-    }
-
 
     /**
      * XChart puts a tick at data points when the x values are equally spaced (epochs 1..n), and

@@ -57,12 +57,12 @@ class ChartReadingTest {
 
     @Test
     void tickLabelsOfALinearAxisShareTheirDecimals() {
-        assertEquals(3, LineChart.tickDecimals(0.1 - 0.08));
-        assertEquals(0, LineChart.tickDecimals(20));
-        assertEquals(1, LineChart.tickDecimals(2));
-        assertEquals("0.090", LineChart.tickLabel(0.09, 3));
-        assertEquals("0.100", LineChart.tickLabel(0.1, 3));
-        assertEquals("1,500", LineChart.tickLabel(1500, 0));
+        assertEquals(3, TickLabels.decimals(0.1 - 0.08));
+        assertEquals(0, TickLabels.decimals(20));
+        assertEquals(1, TickLabels.decimals(2));
+        assertEquals("0.090", TickLabels.fixed(0.09, 3));
+        assertEquals("0.100", TickLabels.fixed(0.1, 3));
+        assertEquals("1,500", TickLabels.fixed(1500, 0));
     }
 
     @Test

@@ -224,10 +224,10 @@ class LineChartTest {
 
     @Test
     void wholeNumberAxesAreLabelledAtWholeNumbersOnly() {
-        assertEquals("3", LineChart.wholeNumberLabel(3.0));
-        assertEquals("1,000", LineChart.wholeNumberLabel(1000.0));
-        assertEquals("", LineChart.wholeNumberLabel(2.5));
-        assertEquals("", LineChart.wholeNumberLabel(4.75));
+        assertEquals("3", TickLabels.wholeNumber(3.0));
+        assertEquals("1,000", TickLabels.wholeNumber(1000.0));
+        assertEquals("", TickLabels.wholeNumber(2.5));
+        assertEquals("", TickLabels.wholeNumber(4.75));
     }
 
     @Test

@@ -102,6 +102,8 @@ public final class Trainer {
      * This trainer's step, one minibatch at a time, for code that drives training itself (the speed
      * benchmark interleaves several networks batch by batch): the same gradient engine, loss scale,
      * clipping and update as {@link #fit}, every batch starting from a zero state. Close it when done.
+     * Public on purpose: the benchmark's timings must be of the Trainer's own step, and a test checks that these steps
+     * train exactly as {@code fit} does.
      */
     public Steps stepwise(MultiLayerNetwork net) {
         Objects.requireNonNull(net, "net");
@@ -460,9 +462,9 @@ public final class Trainer {
         }
 
         /**
-         * How each minibatch's gradient of a {@code MultiLayerNetwork} is computed. By default the trainer
-         * takes the fused path ({@link FusedRnnGradient}) when the network is one it handles, and DL4J's own
-         * backpropagation otherwise. A {@code ComputationGraph} always takes DL4J's backpropagation.
+         * How each minibatch's gradient of a {@code MultiLayerNetwork} is computed, instead of the engine
+         * {@link org.deeprnn.engine.choice.EngineChoice} chooses (oneDNN, else fused, else DL4J). A {@code ComputationGraph}
+         * always takes DL4J's backpropagation.
          */
         public Builder batchGradient(Supplier<BatchGradient> engineFactory) {
             this.engineFactory = Objects.requireNonNull(engineFactory, "engineFactory");

@@ -1,5 +1,8 @@
 package org.deeprnn.engine;
 
+import java.util.Set;
+import java.util.List;
+import static org.deeprnn.fixtures.EngineFixtures.obstacleKinds;
 import org.deeprnn.layer.GRU;
 import org.deeprnn.model.CellType;
 import org.deeprnn.model.DeepRnnBuilder;
@@ -116,7 +119,8 @@ class FusedRnnGradientTest {
             double lossFast = fused.compute(fast, ds);
             INDArray gRef = ref.gradient().gradient();
             INDArray gFast = fast.gradient().gradient();
-            assertTrue(FusedRnnGradient.sameMemory(fast.getFlattenedGradients(), gFast), "the gradient lands in DL4J's flattened gradient view");
+            assertEquals(fast.getFlattenedGradients().data().addressPointer().address(), gFast.data().addressPointer().address(),
+                    "the gradient lands in DL4J's flattened gradient view");
             assertEquals(lossRef, lossFast, tol * Math.abs(lossRef), what + " batch " + k + ": loss");
             double rel = relativeDifference(gFast, gRef);
             assertTrue(rel <= tol, what + " carry=" + carry + " batch " + k + ": gradient differs by " + rel);
@@ -283,7 +287,7 @@ class FusedRnnGradientTest {
     void meanSquaredErrorOutputMatchesDl4j(CellType cell, int layers, int outputs) {
         MultiLayerNetwork ref = regression(cell, layers, outputs, DataType.DOUBLE, 77);
         MultiLayerNetwork fast = regression(cell, layers, outputs, DataType.DOUBLE, 77);
-        assertTrue(FusedRnnGradient.supports(fast), FusedRnnGradient.unsupportedReason(fast));
+        assertEquals(Set.of(), obstacleKinds(fast, Engine.FUSED));
         BatchGradient dl4j = new Dl4jBatchGradient();
         BatchGradient fused = new FusedRnnGradient();
         dl4j.prepare(ref, false, STEPS);
@@ -309,17 +313,16 @@ class FusedRnnGradientTest {
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(tanhMse);
         net.init();
-        String reason = FusedRnnGradient.unsupportedReason(net);
-        assertNotNull(reason);
-        assertTrue(reason.contains("only identity is supported"), reason);
+        assertEquals(List.of(new Obstacle(Obstacle.Kind.ACTIVATION, "output layer: activation tanh with MSE; only identity is supported")),
+                NetworkReading.of(net).obstacles(Engine.FUSED, false));
         MultiLayerConfiguration l1 = new NeuralNetConfiguration.Builder().list()
                 .layer(new LSTM.Builder().nIn(2).nOut(3).activation(Activation.TANH).build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.L1).activation(Activation.IDENTITY).nIn(3).nOut(1).build())
                 .build();
         MultiLayerNetwork other = new MultiLayerNetwork(l1);
         other.init();
-        assertTrue(FusedRnnGradient.unsupportedReason(other).contains("only MCXENT (cross-entropy) and MSE are supported"),
-                FusedRnnGradient.unsupportedReason(other));
+        assertEquals(Set.of(Obstacle.Kind.LOSS), obstacleKinds(other, Engine.FUSED));
+        assertEquals(Set.of(Obstacle.Kind.LOSS), obstacleKinds(other, Engine.ONEDNN));
     }
 
     @ParameterizedTest(name = "SimpleRnn, {0} layer(s), DOUBLE")

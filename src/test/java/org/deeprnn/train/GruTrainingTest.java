@@ -74,7 +74,7 @@ class GruTrainingTest {
     @Test
     void fusedPathCoversTheGruAndTheScratchModelSaysItDoesNot() {
         MultiLayerNetwork net = TrainingFixtures.network(CellType.GRU, DataType.FLOAT);
-        assertNull(FusedRnnGradient.unsupportedReason(net));
+        assertEquals(java.util.Set.of(), org.deeprnn.fixtures.EngineFixtures.obstacleKinds(net, org.deeprnn.engine.Engine.FUSED));
         IllegalArgumentException scratch = assertThrows(IllegalArgumentException.class, () -> ScratchDeepRnn.fromNetwork(net));
         assertTrue(scratch.getMessage().contains("GRU") && scratch.getMessage().contains("only mirrors SimpleRnn"), scratch.getMessage());
     }

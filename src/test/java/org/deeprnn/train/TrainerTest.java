@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
 
+import org.deeprnn.engine.choice.EngineChoice;
 import static org.deeprnn.train.TrainingFixtures.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -132,19 +133,15 @@ class TrainerTest {
         assertFalse(dl4jOnly.contains("global"), dl4jOnly);
         MultiLayerNetwork plain = network(CellType.LSTM, DataType.FLOAT);
         String plainText = Trainer.builder().noClipping().build().describe(plain);
-        String engine = OneDnnGradient.available() ? "OneDnnGradient (oneDNN's RNN primitives; masked batches: Dl4jBatchGradient)"
-                : "FusedRnnGradient (" + FusedRnnGradient.defaultProducts() + "; no oneDNN path: " + OneDnnGradient.unsupportedReason(plain)
-                + "; masked batches: Dl4jBatchGradient)";
-        assertTrue(plainText.endsWith("clipping: none; gradients: " + engine), plainText);
-        String dropout = Trainer.builder().build().describe(new MultiLayerNetwork(new DeepRnnBuilder().layers(2).hiddenUnits(4).vocabSize(5).dropout(0.2).build()));
-        // DeepRnnBuilder's dropout: the oneDNN engine applies it, the fused one does not
-        assertTrue(dropout.contains(OneDnnGradient.available() ? "gradients: OneDnnGradient"
-                : "gradients: Dl4jBatchGradient (no oneDNN path: " + OneDnnGradient.unavailableReason() + "; no fused path: "), dropout);
-        // a network neither engine handles: the line names both reasons, so a slow run says why it is slow
+        assertTrue(plainText.endsWith("clipping: none; gradients: " + EngineChoice.of(plain).describe()), plainText);
+        // a network neither fast engine handles: the line names both reasons, so a slow run says why it is slow
         MultiLayerNetwork layerNorm = new DeepRnnBuilder().cell(CellType.GRU).layerNorm(true).layers(2).hiddenUnits(4).vocabSize(5).network();
         String neither = Trainer.builder().build().describe(layerNorm);
-        assertTrue(neither.contains("gradients: Dl4jBatchGradient (no oneDNN path: " + OneDnnGradient.unsupportedReason(layerNorm)
-                + "; no fused path: " + FusedRnnGradient.unsupportedReason(layerNorm) + ")"), neither);
+        String reason = "layer 0 (GRU): layer normalisation is not supported (DL4J's engine trains the layer-normalised GRU); layer 1 (GRU): "
+                + "layer normalisation is not supported (DL4J's engine trains the layer-normalised GRU)";
+        String natives = OneDnnGradient.unavailableReason() == null ? "" : OneDnnGradient.unavailableReason() + "; ";
+        assertTrue(neither.endsWith("gradients: Dl4jBatchGradient (no oneDNN path: " + natives + reason + "; no fused path: " + reason + ")"),
+                neither);
     }
 
     @Test

@@ -33,6 +33,12 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.IntFunction;
 
+import org.deeprnn.engine.Engine;
+import org.deeprnn.engine.NetworkReading;
+import org.deeprnn.engine.Obstacle;
+import org.deeprnn.fixtures.EngineFixtures;
+import java.util.Set;
+import static org.deeprnn.fixtures.EngineFixtures.obstacleKinds;
 import static org.deeprnn.engine.onednn.OneDnnGradientTest.*;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -55,7 +61,7 @@ class OneDnnDropoutTest {
 
     @BeforeAll
     static void needsOneDnn() {
-        assumeTrue(OneDnnGradient.available(), "needs oneDNN's natives and ND4J's CPU backend: " + OneDnnGradient.unavailableReason());
+        EngineFixtures.assumeOneDnn();
     }
 
     /** DL4J dropout with a mask the test sets before each batch (elements 0 or 1/retain), as DL4J's Dropout applies its own. */
@@ -133,7 +139,7 @@ class OneDnnDropoutTest {
     @Test
     void retainOneEqualsNoDropoutExactly() {
         MultiLayerNetwork kept = stack("LSTM", 3, l -> new Dropout(1.0), 3), plain = stack("LSTM", 3, l -> null, 3);
-        assertNull(OneDnnGradient.unsupportedReason(kept));
+        assertEquals(Set.of(), obstacleKinds(kept, Engine.ONEDNN));
         BatchGradient a = OneDnnGradient.withThreads(2), b = OneDnnGradient.withThreads(2);
         a.prepare(kept, true, STEPS);
         b.prepare(plain, true, STEPS);
@@ -195,14 +201,15 @@ class OneDnnDropoutTest {
         onOutput.init();
         assertReason(onOutput, "output layer: dropout on this layer's input is not supported");
         MultiLayerNetwork supported = stack("RNN", 2, l -> new Dropout(0.5), 1);
-        assertNull(OneDnnGradient.unsupportedReason(supported));
-        String fused = FusedRnnGradient.unsupportedReason(supported);
-        assertTrue(fused.startsWith("layer 1 (SimpleRnn): dropout is not supported by the fused engine"), fused);
+        assertEquals(Set.of(), obstacleKinds(supported, Engine.ONEDNN));
+        assertEquals(List.of(new Obstacle(Obstacle.Kind.DROPOUT, "layer 1 (SimpleRnn): dropout is not supported by the fused engine "
+                + "(the oneDNN engine applies it)")), NetworkReading.of(supported).obstacles(Engine.FUSED, false));
     }
 
     private static void assertReason(MultiLayerNetwork net, String start) {
-        String reason = OneDnnGradient.unsupportedReason(net);
-        assertTrue(reason != null && reason.startsWith(start), reason);
-        assertFalse(reason.contains("p="), "no toString of the dropout: " + reason);
+        List<Obstacle> against = NetworkReading.of(net).obstacles(Engine.ONEDNN, false);
+        assertEquals(List.of(Obstacle.Kind.UNSUPPORTED_DROPOUT), against.stream().map(Obstacle::kind).toList(), against.toString());
+        assertEquals(start, against.get(0).detail().substring(0, Math.min(start.length(), against.get(0).detail().length())));
+        assertFalse(against.get(0).detail().contains("p="), "no toString of the dropout: " + against);
     }
 }

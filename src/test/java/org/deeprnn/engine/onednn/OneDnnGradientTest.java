@@ -30,6 +30,12 @@ import java.util.Random;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
+import org.deeprnn.engine.Engine;
+import org.deeprnn.engine.Obstacle;
+import org.deeprnn.engine.choice.EngineChoice;
+import org.deeprnn.fixtures.EngineFixtures;
+import java.util.Set;
+import static org.deeprnn.fixtures.EngineFixtures.obstacleKinds;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -43,7 +49,7 @@ class OneDnnGradientTest {
 
     @BeforeAll
     static void needsOneDnn() {
-        assumeTrue(OneDnnGradient.available(), "needs oneDNN's natives and ND4J's CPU backend: " + OneDnnGradient.unavailableReason());
+        EngineFixtures.assumeOneDnn();
     }
 
     /** A language model whose recurrent layers are {@code cells} from the bottom up, e.g. "GRU LSTM". */
@@ -264,16 +270,19 @@ class OneDnnGradientTest {
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(4).nOut(VOCAB).build())
                 .build());
         doubles.init();
-        assertTrue(OneDnnGradient.unsupportedReason(doubles).contains("FLOAT only"), OneDnnGradient.unsupportedReason(doubles));
+        assertEquals(Set.of(Obstacle.Kind.NOT_FLOAT), obstacleKinds(doubles, Engine.ONEDNN));
+        assertEquals(Engine.FUSED, EngineChoice.of(doubles).chosen());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OneDnnGradient.create().prepare(doubles, false, STEPS));
-        assertTrue(e.getMessage().contains("FLOAT only") && e.getMessage().contains("FusedRnnGradient"), e.getMessage());
+        assertEquals("OneDnnGradient cannot train this network: the network's data type is DOUBLE; the oneDNN engine runs FLOAT only. "
+                + "EngineChoice.of(net) says which engine can; the Trainer takes it by itself", e.getMessage());
         MultiLayerNetwork dropout = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
                 .layer(new LSTM.Builder().activation(Activation.TANH).nIn(VOCAB).nOut(4).dropOut(0.5).build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(4).nOut(VOCAB).build())
                 .build());
         dropout.init();
-        assertEquals(FusedRnnGradient.unsupportedReason(dropout), OneDnnGradient.unsupportedReason(dropout));
-        assertNull(OneDnnGradient.unsupportedReason(stack("GRU LSTM RNN", 4, 1)));
+        assertEquals(Set.of(Obstacle.Kind.UNSUPPORTED_DROPOUT), obstacleKinds(dropout, Engine.ONEDNN));
+        assertEquals(Set.of(Obstacle.Kind.UNSUPPORTED_DROPOUT), obstacleKinds(dropout, Engine.FUSED));
+        assertEquals(Engine.ONEDNN, EngineChoice.of(stack("GRU LSTM RNN", 4, 1)).chosen());
         assertThrows(IllegalArgumentException.class, () -> OneDnnGradient.withThreads(0));
     }
 

@@ -2,9 +2,6 @@ package org.deeprnn.train;
 
 import org.deeprnn.engine.BatchGradient;
 import org.deeprnn.engine.Dl4jBatchGradient;
-import org.deeprnn.engine.Engine;
-import org.deeprnn.engine.NetworkReading;
-import org.deeprnn.engine.Obstacle;
 import org.deeprnn.engine.choice.EngineChoice;
 import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
@@ -18,14 +15,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * The operations the {@link Trainer} performs on a network, for both kinds of DL4J network it
  * trains: {@link MultiLayerNetwork} (every stacked model) and {@link ComputationGraph} (the residual
- * models of the notebook section "Residual connections"). One training loop then serves both. An
+ * models of notebook 6, "Residual connections between stacked layers"). One training loop then serves both. An
  * instance holds the gradient path of one {@code fit} call between {@link #prepare} and {@link #finish}.
  */
 abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetwork.Graph {
@@ -189,11 +185,7 @@ abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetw
                 engine = engineFactory.get();
                 String problem = carryState ? engine.carriedStateProblem(net) : null;
                 if (problem != null) {
-                    List<Obstacle> fused = choice.obstacles(Engine.FUSED);
-                    throw new IllegalArgumentException("The trainer will not carry the hidden state across batches with "
-                            + engine.getClass().getSimpleName() + ": " + problem + ". Train on RandomSampling or WindowSampling, "
-                            + "whose batches start from zero, or use a network the fused engine handles"
-                            + (fused.isEmpty() ? "" : " (this one is not: " + NetworkReading.join(fused) + ")"));
+                    choice.refuseCarriedState(engine.getClass().getSimpleName(), problem);
                 }
             }
             this.carry = carryState;

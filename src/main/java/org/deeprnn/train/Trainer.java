@@ -25,9 +25,9 @@ import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Trains a recurrent language model the way d2l does (section "Training"), on a DL4J
- * {@link MultiLayerNetwork} or, for the residual models of the notebook section "Residual
- * connections", a {@link ComputationGraph} (random or window sampling only for graphs):
+ * Trains a recurrent language model the way d2l does (notebook 3, "Training"), on a DL4J
+ * {@link MultiLayerNetwork} or, for the residual models of notebook 6, "Residual connections between
+ * stacked layers", a {@link ComputationGraph} (random or window sampling only for graphs):
  * <ul>
  *   <li>The learning rate means what d2l's means. DL4J's {@code RnnOutputLayer} sums the
  *   cross-entropy over the time steps and averages it over the sequences of a minibatch, so its
@@ -161,8 +161,8 @@ public final class Trainer {
 
     /**
      * Trains a {@code ComputationGraph} with one input and one output layer, such as the residual
-     * and plain graphs of {@code DeepRnnBuilder.buildGraph} (notebook section "Residual
-     * connections"), exactly as {@link #fit(MultiLayerNetwork, DataSetIterator, DataSetIterator)}
+     * and plain graphs of {@code DeepRnnBuilder.buildGraph} (notebook 6, "Residual
+     * connections between stacked layers"), exactly as {@link #fit(MultiLayerNetwork, DataSetIterator, DataSetIterator)}
      * trains a stack: same loss scale, clipping, updater call, validation and progress lines. The
      * gradient is DL4J's own ({@code ComputationGraph.computeGradientAndScore}); the fused path and
      * {@link Builder#batchGradient} apply to a {@code MultiLayerNetwork} only.

@@ -1,14 +1,18 @@
 package org.deeprnn.layer;
 
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeprnn.engine.Engine;
 import org.deeprnn.engine.FusedRnnGradient;
+import org.deeprnn.engine.NetworkReading;
+import org.deeprnn.engine.Obstacle;
+import org.deeprnn.engine.choice.EngineChoice;
 import org.deeprnn.engine.onednn.OneDnnGradient;
 import org.deeprnn.model.CellType;
 import org.deeprnn.model.DeepRnnBuilder;
 import org.deeprnn.model.ModelStore;
 import org.deeprnn.model.ParameterCount;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -20,18 +24,10 @@ import org.nd4j.linalg.learning.config.Adam;
 
 import java.nio.file.Path;
 import java.util.List;
-
-import org.deeprnn.engine.Engine;
-import org.deeprnn.engine.NetworkReading;
-import org.deeprnn.engine.Obstacle;
-import org.deeprnn.engine.choice.EngineChoice;
 import java.util.Set;
+
 import static org.deeprnn.fixtures.EngineFixtures.obstacleKinds;
-import static org.deeprnn.layer.GRUGradientTest.oneHotLabels;
-import static org.deeprnn.layer.GRUTest.network;
-import static org.deeprnn.layer.GRUTest.randomInput;
-import static org.deeprnn.layer.GRUTest.randomizeParams;
-import static org.deeprnn.layer.GRUTest.step;
+import static org.deeprnn.fixtures.LayerNetworks.*;
 import static org.deeprnn.layer.RnnEquations.*;
 import static org.junit.jupiter.api.Assertions.*;
 

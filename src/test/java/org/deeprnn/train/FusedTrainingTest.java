@@ -1,12 +1,5 @@
 package org.deeprnn.train;
 
-import org.deeprnn.engine.BatchGradient;
-import org.deeprnn.engine.Dl4jBatchGradient;
-import org.deeprnn.engine.FusedRnnGradient;
-import org.deeprnn.layer.GRU;
-import org.deeprnn.model.CellType;
-import org.deeprnn.model.DeepRnnBuilder;
-import org.deeprnn.text.SequenceIterator;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
@@ -14,6 +7,16 @@ import org.deeplearning4j.nn.conf.layers.GravesLSTM;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeprnn.engine.BatchGradient;
+import org.deeprnn.engine.Dl4jBatchGradient;
+import org.deeprnn.engine.Engine;
+import org.deeprnn.engine.FusedRnnGradient;
+import org.deeprnn.engine.NetworkReading;
+import org.deeprnn.engine.Obstacle;
+import org.deeprnn.layer.GRU;
+import org.deeprnn.model.CellType;
+import org.deeprnn.model.DeepRnnBuilder;
+import org.deeprnn.text.SequenceIterator;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -27,11 +30,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import org.deeprnn.engine.Engine;
-import org.deeprnn.engine.NetworkReading;
-import org.deeprnn.engine.Obstacle;
 import java.util.Set;
+
 import static org.deeprnn.fixtures.EngineFixtures.obstacleKinds;
 import static org.junit.jupiter.api.Assertions.*;
 

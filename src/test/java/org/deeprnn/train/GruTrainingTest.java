@@ -1,5 +1,6 @@
 package org.deeprnn.train;
 
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeprnn.engine.Dl4jBatchGradient;
 import org.deeprnn.engine.FusedRnnGradient;
 import org.deeprnn.engine.onednn.OneDnnGradient;
@@ -8,7 +9,6 @@ import org.deeprnn.model.CellType;
 import org.deeprnn.scratch.ScratchDeepRnn;
 import org.deeprnn.text.RandomSampling;
 import org.deeprnn.text.SequentialPartitioning;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 

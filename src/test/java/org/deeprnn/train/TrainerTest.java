@@ -1,8 +1,12 @@
 package org.deeprnn.train;
 
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeprnn.engine.BatchGradient;
 import org.deeprnn.engine.Dl4jBatchGradient;
 import org.deeprnn.engine.FusedRnnGradient;
+import org.deeprnn.engine.choice.EngineChoice;
 import org.deeprnn.engine.onednn.OneDnnGradient;
 import org.deeprnn.generate.TextGenerator;
 import org.deeprnn.model.CellType;
@@ -12,16 +16,13 @@ import org.deeprnn.text.Corpus;
 import org.deeprnn.text.RandomSampling;
 import org.deeprnn.text.SequentialPartitioning;
 import org.deeprnn.text.TextPreprocessor;
-import org.deeplearning4j.nn.conf.GradientNormalization;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
-import org.nd4j.linalg.learning.config.Adam;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.io.ByteArrayOutputStream;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
 
-import org.deeprnn.engine.choice.EngineChoice;
 import static org.deeprnn.train.TrainingFixtures.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -247,5 +247,19 @@ class TrainerTest {
         MultiLayerNetwork other = new DeepRnnBuilder().layers(1).hiddenUnits(4).vocabSize(7).network();
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new TextGenerator(other, CORPUS.vocab()))
                 .getMessage().contains("vocabulary"));
+    }
+
+    /** The benchmark's stepwise view trains exactly as fit does: same engine, loss scale, clipping and update. */
+    @Test
+    void stepwiseTrainsExactlyAsFit() {
+        List<DataSet> batches = new ArrayList<>();
+        new RandomSampling(CORPUS, 4, 10, 9).forEachRemaining(batches::add);
+        MultiLayerNetwork fitted = network(CellType.LSTM, DataType.DOUBLE), stepped = network(CellType.LSTM, DataType.DOUBLE);
+        Trainer trainer = Trainer.builder().epochs(1).learningRate(1.0).clipGlobalNorm(1.0).progress(null).build();
+        trainer.fit(fitted, new ListDataSetIterator<>(batches, 1));
+        try (Trainer.Steps steps = trainer.stepwise(stepped)) {
+            batches.forEach(steps::step);
+        }
+        assertEquals(0.0, fitted.params().sub(stepped.params()).amaxNumber().doubleValue(), 0.0);
     }
 }

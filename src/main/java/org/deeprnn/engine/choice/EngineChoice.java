@@ -97,11 +97,19 @@ public final class EngineChoice {
     /** Throws, naming the obstacles, when no engine can train the network as asked. */
     public void requireEngine() {
         if (chosen == null) {
-            throw new IllegalArgumentException("The trainer will not carry the hidden state across batches with " + Engine.DL4J.className()
-                    + ": " + NetworkReading.join(obstacles(Engine.DL4J)) + ". Train on RandomSampling or WindowSampling, whose batches "
-                    + "start from zero, or use a network the fused engine handles (this one is not: "
-                    + NetworkReading.join(obstacles(Engine.FUSED)) + ")");
+            refuseCarriedState(Engine.DL4J.className(), NetworkReading.join(obstacles(Engine.DL4J)));
         }
+    }
+
+    /**
+     * Refuses to carry the state with the engine {@code engineName}, whose gradient would not be that of the loss for
+     * the reason {@code problem}, saying what to do instead.
+     */
+    public void refuseCarriedState(String engineName, String problem) {
+        List<Obstacle> fused = obstacles(Engine.FUSED);
+        throw new IllegalArgumentException("The trainer will not carry the hidden state across batches with " + engineName + ": "
+                + problem + ". Train on RandomSampling or WindowSampling, whose batches start from zero, or use a network the "
+                + "fused engine handles" + (fused.isEmpty() ? "" : " (this one is not: " + NetworkReading.join(fused) + ")"));
     }
 
     /**

@@ -11,6 +11,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -275,9 +276,9 @@ public final class OneDnnGradient implements BatchGradient {
         current = null;
     }
 
-    /** How many plans (batch shapes) hold natives now: at most {@value #MAX_PLANS}, none after {@link #finish}. */
-    int openPlans() {
-        return plans.size();
+    /** The plans (one per batch shape) that hold natives now: at most {@value #MAX_PLANS}, none after {@link #finish}. */
+    List<Plan> openPlans() {
+        return List.copyOf(plans.values());
     }
 
     @Override

@@ -86,6 +86,11 @@ final class Plan implements AutoCloseable {
         natives.deallocate();
     }
 
+    /** Whether {@link #close} has released the natives (a oneDNN primitive of the plan then points nowhere). */
+    boolean closed() {
+        return inputCopy.copy.isNull();
+    }
+
     /** Copies a batch's features and labels ([n, width, t], DL4J's layout) into the time-major input and labels. */
     void load(INDArray features, INDArray labelArray) {
         inputCopy.copy(features);

@@ -15,7 +15,7 @@ import java.util.Map;
  * any mix, under an {@code RnnOutputLayer} (softmax with cross-entropy, or identity with mean
  * squared error for the time-series regression of notebook 4), trained from the same
  * {@code MultiLayerConfiguration} and the same parameters. It computes what DL4J's backprop
- * computes, reorganised for the CPU (section "Training speed"):
+ * computes, reorganised for the CPU (README, "Training speed"):
  * <ul>
  *   <li>time-major storage ({@link Layout}): step t of the batch is one contiguous block of rows, so
  *   every per-step operand is a plain matrix and nothing is copied inside the step loops;</li>

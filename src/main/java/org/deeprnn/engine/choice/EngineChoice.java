@@ -113,8 +113,9 @@ public final class EngineChoice {
     }
 
     /**
-     * The chosen engine and why the ones before it were passed over, e.g. "FusedRnnGradient (OpenBLAS products; no oneDNN
-     * path: the network's data type is DOUBLE; ...; masked batches: Dl4jBatchGradient)".
+     * The chosen engine and why the ones before it were passed over (the first obstacle of each, and how many more), e.g.
+     * "FusedRnnGradient (OpenBLAS products; no oneDNN path: the network's data type is DOUBLE; the oneDNN engine runs FLOAT
+     * only; masked batches: Dl4jBatchGradient)".
      */
     public String describe() {
         if (graph) {
@@ -133,7 +134,9 @@ public final class EngineChoice {
             if (e == chosen) {
                 break;
             }
-            parts.add("no " + (e == Engine.ONEDNN ? "oneDNN" : "fused") + " path: " + NetworkReading.join(obstacles(e)));
+            List<Obstacle> against = obstacles(e);
+            parts.add("no " + (e == Engine.ONEDNN ? "oneDNN" : "fused") + " path: " + against.get(0).detail()
+                    + (against.size() > 1 ? " (and " + (against.size() - 1) + " more)" : ""));
         }
         if (chosen != Engine.DL4J) {
             parts.add("masked batches: " + Engine.DL4J.className());

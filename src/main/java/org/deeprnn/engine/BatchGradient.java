@@ -48,14 +48,19 @@ public interface BatchGradient extends AutoCloseable {
     /** Undoes whatever {@link #prepare} changed in the network. */
     void finish(MultiLayerNetwork net);
 
-    /** Whether {@link #compute} accepts batches with feature or label masks. */
-    boolean handlesMasks();
+    /** Whether {@link #compute} accepts batches with feature or label masks; by default not (the fast engines). */
+    default boolean handlesMasks() {
+        return false;
+    }
 
     /**
-     * Null when, with the state carried across batches, this engine's gradient of {@code net} is the
-     * gradient of the loss it reports; otherwise why not.
+     * Null when, with the state carried across batches, this engine's gradient of {@code net} is the gradient of the
+     * loss it reports; otherwise why not. By default null: the fast engines start a batch from the carried state and
+     * hold it fixed in the gradient.
      */
-    String carriedStateProblem(MultiLayerNetwork net);
+    default String carriedStateProblem(MultiLayerNetwork net) {
+        return null;
+    }
 
     /** Releases what the engine holds outside the Java heap (oneDNN's primitives and memories); nothing by default. */
     @Override

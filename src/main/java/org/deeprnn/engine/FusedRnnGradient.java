@@ -239,17 +239,6 @@ public final class FusedRnnGradient implements BatchGradient {
     }
 
     @Override
-    public boolean handlesMasks() {
-        return false;
-    }
-
-    /** Always exact: the carried state enters the forward pass and the gradient holds it fixed. */
-    @Override
-    public String carriedStateProblem(MultiLayerNetwork net) {
-        return null;
-    }
-
-    @Override
     public void resetState(MultiLayerNetwork net) {
         hasState = false;
     }

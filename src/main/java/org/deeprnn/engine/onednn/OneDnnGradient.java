@@ -281,17 +281,6 @@ public final class OneDnnGradient implements BatchGradient {
         return List.copyOf(plans.values());
     }
 
-    @Override
-    public boolean handlesMasks() {
-        return false;
-    }
-
-    /** None: a batch starts from the carried state, and its gradient treats that state as a constant. */
-    @Override
-    public String carriedStateProblem(MultiLayerNetwork net) {
-        return null;
-    }
-
     /** The layers this engine is bound to, e.g. "LSTM(28->256), LSTM(256->256), output(256->28); oneDNN, 2 thread(s)". */
     public String describe() {
         return (topology == null ? "not prepared" : topology.reading.describeLayers()) + "; oneDNN, " + threads + " thread(s)";

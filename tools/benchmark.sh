@@ -20,7 +20,8 @@ if ! { mvn -q -B ${MVN_ARGS:-} test-compile &&
 fi
 
 # Threading, fixed before ND4J loads (see environment.md, "Threads"): libnd4j's own loops and OpenMP
-# run single-threaded; the fused path's large matrix products may still use every core through OpenBLAS.
+# run single-threaded, and with them OpenBLAS, so the fused engine runs on one thread (its Javadoc says why); the
+# oneDNN engine sets its own OpenMP thread count around its calls (DEEPRNN_ONEDNN_THREADS, else every core).
 # The PyTorch peers get their own OMP_NUM_THREADS (1 and 2); OPENBLAS_* variables are passed on as they are.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 

@@ -12,7 +12,7 @@ import java.util.Objects;
 
 /**
  * The hidden states of every recurrent layer of a network over a set of sequences, as rows a
- * probe can read (notebook 4, section "A look inside"): one row per sequence and time step, one
+ * probe can read (notebook 4, "A look inside"): one row per sequence and time step, one
  * column per hidden unit. The first {@code warmup} steps of each sequence are left out, since the
  * state starts from zero there and has not yet seen enough of the series. Quantities known per
  * step (the regime, the fast component) are turned into rows in the same order by {@link #rows}.

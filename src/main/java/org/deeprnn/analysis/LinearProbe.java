@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A linear probe (notebook 4, section "A look inside"): ridge regression from a layer's hidden
+ * A linear probe (notebook 4, "A look inside"): ridge regression from a layer's hidden
  * units to a known quantity, fitted on one set of rows (the training sequences) and scored by its
  * R^2 on another (the test sequences). R^2 near 1 means the quantity can be read off the layer with
  * a linear map, near 0 that a linear read-out does no better than predicting the mean; it can be

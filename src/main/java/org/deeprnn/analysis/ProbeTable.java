@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Which layer holds which part of the series (notebook 4, section "A look inside"): for every row
+ * Which layer holds which part of the series (notebook 4, "A look inside"): for every row
  * (a reference such as the raw input, or one layer of one network) and every known quantity (the
  * regime, the slow level, the cycle, the fast component), a {@link LinearProbe} fitted on the
  * training sequences and its R^2 on the test sequences, and the test correlation of the single

@@ -3,7 +3,7 @@ package org.deeprnn.analysis;
 import java.util.Objects;
 
 /**
- * The single hidden unit that follows a known quantity most closely (notebook 4, section "A look
+ * The single hidden unit that follows a known quantity most closely (notebook 4, "A look
  * inside"): the largest absolute Pearson correlation between one column of a layer's hidden states
  * and the quantity. A complement to {@link LinearProbe}, which may combine many units.
  *

@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
 /**
  * Which ND4J backend this JVM runs on and how it was chosen: CPU or CUDA, BLAS library, thread
  * counts, devices, the default floating-point type, the backend jars on the classpath and the
- * environment variables that steer them (the setup cell of the notebook, and section "Parameters
- * and cost per step", whose timings only mean something next to this description).
+ * environment variables that steer them (notebook 1, "The ND4J backend", and the timings of notebook 2, "What depth costs: parameters
+ * and work per step", which only mean something next to this description).
  *
  * @param platform         "CPU" or "CUDA", as the backend reports itself
  * @param backendClass     the {@code Nd4jBackend} implementation ND4J loaded

@@ -26,7 +26,7 @@ import java.util.Objects;
 /**
  * A line chart of named series (perplexity or loss against epochs, time per step against depth),
  * drawn with XChart and returned as an image the notebooks display or as a PNG file (the training
- * curves of section "Concise implementation" and the measurements of "Parameters and cost per step").
+ * curves of notebook 3, "Training", and the measurements of notebook 2, "What depth costs: parameters and work per step").
  * Points can be appended one at a time, so a trainer can extend a live plot once per epoch.
  *
  * <p>Only finite values are drawn; on a logarithmic y axis only positive ones. Methods are

@@ -9,7 +9,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * A perplexity chart that redraws itself in a notebook while a model trains (section "Training"):
+ * A perplexity chart that redraws itself in a notebook while a model trains (notebook 3, "Training"):
  * an {@link EpochListener} that appends each epoch's perplexity (for a model without cross-entropy,
  * such as notebook 4's regression, its mean loss per step: {@link EpochResult#metric()}) to a
  * {@link LineChart} and shows the new picture in the same output cell. The notebook passes its kernel's {@code display} and

@@ -8,31 +8,13 @@ import org.nd4j.linalg.dataset.DataSet;
  * summed over every predicted token, written into the network's flattened gradient view
  * ({@code net.gradient().gradient()}), and the summed loss returned.
  * <p>
- * The engines, and which gradient each computes:
- * <ul>
- *   <li>{@code org.deeprnn.engine.onednn.OneDnnGradient}: the networks the fused engine handles, in FLOAT,
- *   on oneDNN's RNN primitives where its natives load (Linux x86-64, CPU backend). Exact in the same sense:
- *   the same loss and gradient as the fused engine to float precision, carried state included. It also
- *   takes DL4J's {@code Dropout} with a fixed retain probability on the inputs of the recurrent layers above
- *   the first ({@code DeepRnnBuilder.dropout}), applied in {@link #compute} as DL4J does, with masks from
- *   ND4J's generator, and left out by {@link #evaluate}; other dropout, and dropout elsewhere, it refuses.</li>
- *   <li>{@link FusedRnnGradient}: stacks of DL4J {@code LSTM}, {@code SimpleRnn} and the project's
- *   {@code GRU} (not layer-normalised) under an {@code RnnOutputLayer}, no masks, dropout (of any kind: networks
- *   with dropout go to the oneDNN engine, or to DL4J's where it is unavailable) or regularisation. Exact: the
- *   gradient of the reported loss, also when the state is carried across batches (the incoming state
- *   held fixed). Matrix products run on OpenBLAS on the CPU backend and through ND4J on any other
- *   ({@link FusedRnnGradient#portable()}).</li>
- *   <li>{@link Dl4jBatchGradient}: DL4J's own backpropagation, any network, masks included. Exact
- *   when every batch starts from zero. With carried state it is exact only for stacks whose recurrent
- *   layers are all the project's GRU: DL4J's LSTM drops the stored state from the first step's
- *   gradient and its SimpleRnn recomputes the forward pass without it
- *   ({@link #carriedStateProblem} says so).</li>
- * </ul>
- * The {@code Trainer} chooses per network and data: the oneDNN engine when it is available and handles
- * the network, else the fused engine when it handles the network, DL4J's otherwise; a masked batch goes to DL4J's engine; carried state with an engine whose gradient
- * would not be that of the loss is refused before training starts.
+ * Three engines implement it ({@link Engine}); {@link NetworkReading} says which of them can train a network and why
+ * the others cannot, and {@code org.deeprnn.engine.choice.EngineChoice} picks the first that can, in the order
+ * oneDNN, fused, DL4J. docs/environment.md ("Gradient engines") describes what each one trains. A masked batch goes to
+ * DL4J's engine; carried state with an engine whose gradient would not be that of the loss is refused before training.
+ * An engine is closed when its {@code fit} ends ({@link #close}).
  */
-public interface BatchGradient {
+public interface BatchGradient extends AutoCloseable {
 
     /**
      * Called once before training starts: {@code carryState} says whether every batch continues
@@ -66,12 +48,22 @@ public interface BatchGradient {
     /** Undoes whatever {@link #prepare} changed in the network. */
     void finish(MultiLayerNetwork net);
 
-    /** Whether {@link #compute} accepts batches with feature or label masks. */
-    boolean handlesMasks();
+    /** Whether {@link #compute} accepts batches with feature or label masks; by default not (the fast engines). */
+    default boolean handlesMasks() {
+        return false;
+    }
 
     /**
-     * Null when, with the state carried across batches, this engine's gradient of {@code net} is the
-     * gradient of the loss it reports; otherwise why not.
+     * Null when, with the state carried across batches, this engine's gradient of {@code net} is the gradient of the
+     * loss it reports; otherwise why not. By default null: the fast engines start a batch from the carried state and
+     * hold it fixed in the gradient.
      */
-    String carriedStateProblem(MultiLayerNetwork net);
+    default String carriedStateProblem(MultiLayerNetwork net) {
+        return null;
+    }
+
+    /** Releases what the engine holds outside the Java heap (oneDNN's primitives and memories); nothing by default. */
+    @Override
+    default void close() {
+    }
 }

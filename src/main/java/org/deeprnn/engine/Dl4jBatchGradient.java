@@ -2,13 +2,10 @@ package org.deeprnn.engine;
 
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
-import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeprnn.layer.GRU;
 import org.nd4j.linalg.dataset.DataSet;
+
+import java.util.List;
 
 /**
  * {@link BatchGradient} through DL4J's own {@code MultiLayerNetwork.computeGradientAndScore}: works
@@ -60,20 +57,11 @@ public final class Dl4jBatchGradient implements BatchGradient {
         return true;
     }
 
-    /** DL4J's truncated BPTT differentiates from the stored state only in the project's GRU layer. */
+    /** DL4J's truncated BPTT differentiates from the stored state only in the project's GRU layer ({@link Obstacle.Kind#CARRIED_STATE}). */
     @Override
     public String carriedStateProblem(MultiLayerNetwork net) {
-        for (int i = 0; i < net.getnLayers(); i++) {
-            Layer c = net.getLayerWiseConfigurations().getConf(i).getLayer();
-            if (c instanceof GRU) {
-                continue;
-            }
-            if (c instanceof BaseRecurrentLayer || c instanceof Bidirectional || c instanceof BaseWrapperLayer) {
-                return "layer " + i + " (" + c.getClass().getSimpleName() + "): DL4J's backpropagation of it starts from a zero "
-                        + "state even when the forward pass started from the carried one, so its gradient is not that of the loss";
-            }
-        }
-        return null;
+        List<Obstacle> against = NetworkReading.of(net).obstacles(Engine.DL4J, true);
+        return against.isEmpty() ? null : NetworkReading.join(against);
     }
 
     @Override

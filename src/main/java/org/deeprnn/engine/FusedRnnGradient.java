@@ -1,18 +1,11 @@
 package org.deeprnn.engine;
 
 import org.deeprnn.layer.GRU;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.layers.LSTM;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
-import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +15,7 @@ import java.util.Map;
  * any mix, under an {@code RnnOutputLayer} (softmax with cross-entropy, or identity with mean
  * squared error for the time-series regression of notebook 4), trained from the same
  * {@code MultiLayerConfiguration} and the same parameters. It computes what DL4J's backprop
- * computes, reorganised for the CPU (section "Training speed"):
+ * computes, reorganised for the CPU (README, "Training speed"):
  * <ul>
  *   <li>time-major storage ({@link Layout}): step t of the batch is one contiguous block of rows, so
  *   every per-step operand is a plain matrix and nothing is copied inside the step loops;</li>
@@ -39,9 +32,8 @@ import java.util.Map;
  * the trainer, the updater and DL4J's own inference see one set of parameters.
  * <p>
  * Networks it cannot reproduce exactly (other layer types, activations other than tanh/sigmoid,
- * dropout, weight noise, regularisation, masks, layer norm, a non-CPU backend, ...) are rejected by
- * {@link #prepare} with the reason; {@link #unsupportedReason} lets callers fall back to
- * {@link Dl4jBatchGradient} beforehand.
+ * dropout, weight noise, regularisation, layer norm, ...: {@link NetworkReading}'s obstacles) are rejected by
+ * {@link #prepare} with the reasons, and masked batches by {@link #compute}; it runs on any ND4J backend.
  * <p>
  * One difference is deliberate. With the state carried across batches, DL4J's gradient (truncated
  * BPTT with the stored state, as {@link Dl4jBatchGradient} drives it) is not the gradient of the loss
@@ -88,7 +80,8 @@ public final class FusedRnnGradient implements BatchGradient {
     private final MatrixProducts products;
     private Profiler profiler = Profiler.OFF;
     private MultiLayerNetwork net;
-    private INDArray boundFlatGradient;
+    private NetworkReading reading;
+    private GradientViews views;
     private FusedRecurrent[] layers;
     private FusedOutput output;
     private Buffers buffers;
@@ -124,69 +117,35 @@ public final class FusedRnnGradient implements BatchGradient {
         return MatrixProducts.best().describe();
     }
 
-    /** Null when this class can train {@code net}; otherwise the reason it cannot (for a fallback decision). */
-    public static String unsupportedReason(MultiLayerNetwork net) {
-        return SupportCheck.unsupportedReason(net, false);
-    }
-
-    /**
-     * The checks of {@link #unsupportedReason}, except that DL4J's {@code Dropout} with a fixed retain probability
-     * on the inputs of the recurrent layers above the first passes: the oneDNN engine applies it, this one does not.
-     */
-    public static String unsupportedReasonAllowingDropout(MultiLayerNetwork net) {
-        return SupportCheck.unsupportedReason(net, true);
-    }
-
-    /** True when {@link #unsupportedReason} finds nothing to object to. */
-    public static boolean supports(MultiLayerNetwork net) {
-        return unsupportedReason(net) == null;
-    }
-
-    /** {@link GradientViews#ensureGradientView}, for the other engines of this package. */
-    static INDArray ensureGradientView(MultiLayerNetwork net) {
-        return GradientViews.ensureGradientView(net);
-    }
-
-    /** {@link GradientViews#sameMemory}, for the other engines of this package. */
-    static boolean sameMemory(INDArray a, INDArray b) {
-        return GradientViews.sameMemory(a, b);
-    }
-
+    /** @throws IllegalArgumentException naming every setting of {@code net} this engine cannot reproduce ({@link NetworkReading}) */
     @Override
     public void prepare(MultiLayerNetwork net, boolean carryState, int numSteps) {
-        String reason = unsupportedReason(net);
-        if (reason != null) {
-            throw new IllegalArgumentException("FusedRnnGradient cannot train this network: " + reason
-                    + ". Use Dl4jBatchGradient (the Trainer's default) instead.");
-        }
+        NetworkReading read = NetworkReading.of(net);
+        read.require(Engine.FUSED);
         this.net = net;
+        this.reading = read;
         this.carry = carryState;
         this.hasState = false;
         bind();
     }
 
-    /** Finds the parameter and gradient views of every layer, making DL4J create its gradient view if needed. */
+    /** Binds every layer to its parameter and gradient views, making DL4J create its gradient view if needed. */
     private void bind() {
-        INDArray flat = GradientViews.ensureGradientView(net);
-        Map<String, INDArray> grads = net.gradient().gradientForVariable();
-        int n = net.getnLayers();
-        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
-        layers = new FusedRecurrent[n - 1];
-        for (int i = 0; i < n - 1; i++) {
-            FeedForwardLayer c = (FeedForwardLayer) conf.getConf(i).getLayer();
-            INDArray gW = GradientViews.view(grads, flat, i + "_W"), gRW = GradientViews.view(grads, flat, i + "_RW"),
-                    gb = GradientViews.view(grads, flat, i + "_b");
-            int nIn = (int) c.getNIn(), h = (int) c.getNOut();
-            layers[i] = c instanceof LSTM ? new FusedLstm(i, nIn, h, gW, gRW, gb, products)
-                    : c instanceof GRU ? new FusedGru(i, nIn, h, gW, gRW, gb, products)
-                    : new FusedSimpleRnn(i, nIn, h, gW, gRW, gb, products);
+        List<NetworkReading.Recurrent> recurrent = reading.layers();
+        views = GradientViews.bind(net, recurrent.size());
+        layers = new FusedRecurrent[recurrent.size()];
+        for (int i = 0; i < layers.length; i++) {
+            NetworkReading.Recurrent r = recurrent.get(i);
+            INDArray[] g = views.layers()[i];
+            layers[i] = switch (r.cell()) {
+                case LSTM -> new FusedLstm(i, r.nIn(), r.hidden(), g[0], g[1], g[2], products);
+                case GRU -> new FusedGru(i, r.nIn(), r.hidden(), g[0], g[1], g[2], products);
+                case SIMPLE_RNN -> new FusedSimpleRnn(i, r.nIn(), r.hidden(), g[0], g[1], g[2], products);
+            };
         }
-        RnnOutputLayer oc = (RnnOutputLayer) conf.getConf(n - 1).getLayer();
-        boolean mse = oc.getLossFn() instanceof LossMSE;
-        output = new FusedOutput(n - 1, (int) oc.getNIn(), (int) oc.getNOut(), mse,
-                mse ? 0 : ((LossMCXENT) oc.getLossFn()).getSoftmaxClipEps(),
-                GradientViews.view(grads, flat, (n - 1) + "_W"), GradientViews.view(grads, flat, (n - 1) + "_b"), products);
-        boundFlatGradient = flat;
+        INDArray[] g = views.layers()[layers.length];
+        output = new FusedOutput(layers.length, layers[layers.length - 1].h, reading.nOut(), reading.mse(), reading.clipEps(),
+                g[0], g[1], products);
         buffers = new Buffers(net.params().dataType());
         batch = -1;
         steps = -1;
@@ -197,26 +156,17 @@ public final class FusedRnnGradient implements BatchGradient {
         if (net != this.net) {
             throw new IllegalStateException("compute() got a different network than prepare(): call prepare(net, ...) first");
         }
-        if (!GradientViews.stillBound(net, boundFlatGradient)) {
+        if (!views.boundTo(net)) {
             bind(); // DL4J replaced its gradient view (e.g. after init()): attach to the new one
             hasState = false;
         }
         INDArray features = data.getFeatures();
         INDArray labels = data.getLabels();
         if (data.getFeaturesMaskArray() != null || data.getLabelsMaskArray() != null) {
-            throw new IllegalArgumentException("FusedRnnGradient does not support masks; use Dl4jBatchGradient for masked data");
+            throw new IllegalArgumentException("FusedRnnGradient does not read masks; the Trainer sends masked batches to Dl4jBatchGradient");
         }
-        if (features == null || labels == null || features.rank() != 3 || labels.rank() != 3) {
-            throw new IllegalArgumentException("Expected 3-D features [batch, nIn, steps] and labels [batch, nOut, steps], got "
-                    + (features == null ? "null" : Arrays.toString(features.shape())) + " and "
-                    + (labels == null ? "null" : Arrays.toString(labels.shape())));
-        }
+        reading.checkBatch(features, labels);
         int b = (int) features.size(0), t = (int) features.size(2);
-        if (features.size(1) != layers[0].nIn || labels.size(0) != b || labels.size(1) != output.nOut || labels.size(2) != t) {
-            throw new IllegalArgumentException("Batch shapes " + Arrays.toString(features.shape()) + " / " + Arrays.toString(labels.shape())
-                    + " do not fit the network: features need size(1) = " + layers[0].nIn + ", labels size(1) = " + output.nOut
-                    + " and the same batch size and number of steps");
-        }
         if (b != batch || t != steps) {
             boolean keep = hasState && carry;
             if (keep && b != batch) {
@@ -289,17 +239,6 @@ public final class FusedRnnGradient implements BatchGradient {
     }
 
     @Override
-    public boolean handlesMasks() {
-        return false;
-    }
-
-    /** Always exact: the carried state enters the forward pass and the gradient holds it fixed. */
-    @Override
-    public String carriedStateProblem(MultiLayerNetwork net) {
-        return null;
-    }
-
-    @Override
     public void resetState(MultiLayerNetwork net) {
         hasState = false;
     }
@@ -322,16 +261,8 @@ public final class FusedRnnGradient implements BatchGradient {
         hasState = false;
     }
 
-    /** The layers this engine is bound to, for diagnostics: e.g. "LSTM(28->256), LSTM(256->256), output(256->28)". */
+    /** The layers this engine is bound to, for diagnostics: e.g. "LSTM(28->256), LSTM(256->256), output(256->28); OpenBLAS products". */
     public String describe() {
-        if (layers == null) {
-            return "not prepared";
-        }
-        List<String> parts = new ArrayList<>();
-        for (FusedRecurrent r : layers) {
-            parts.add(r.cell + "(" + r.nIn + "->" + r.h + ")");
-        }
-        parts.add("output(" + output.nIn + "->" + output.nOut + ")");
-        return String.join(", ", parts) + "; " + products.describe();
+        return reading == null ? "not prepared" : reading.describeLayers() + "; " + products.describe();
     }
 }

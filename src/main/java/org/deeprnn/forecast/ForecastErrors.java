@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * How far a {@link Forecaster}'s predictions fall from the truth on held-out series (notebook 4,
- * section "Test error per depth"), as root mean squared errors in the series' own units:
+ * "Test error per depth"), as root mean squared errors in the series' own units:
  * one step ahead at every step from {@code warmup} on, and 1 to {@code horizon} steps ahead from
  * each of several forecast origins, where the forecaster runs on its own predictions.
  *

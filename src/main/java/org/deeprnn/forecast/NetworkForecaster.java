@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 
 /**
  * Forecasts a real-valued series with a network trained to predict the next value (notebook 4,
- * section "Forecasting"), in the series' own units: inputs are standardised with the
+ * "Truth and predictions on a test window"), in the series' own units: inputs are standardised with the
  * normaliser's feature statistics and outputs turned back with its label statistics.
  * <ul>
  *   <li>{@link #oneStep}: at every step the prediction of the next value from the true history

@@ -12,7 +12,7 @@ import java.util.Objects;
 import java.util.Random;
 
 /**
- * Continues a text with a trained character model (section "Prediction"): the prefix warms up
+ * Continues a text with a trained character model (notebook 3, "What the model writes"): the prefix warms up
  * the hidden state one character at a time through {@code rnnTimeStep}, then every next character
  * is the most likely one ({@link #predict}, greedy decoding) or drawn from the softmax at a
  * temperature ({@link #sample}, reproducible through its seeded {@code Random}).

@@ -24,7 +24,7 @@ import java.util.Optional;
 
 /**
  * Fetches one data file the way d2l does, download once and check its SHA-1, and adds an offline
- * way for machines without internet (section "Data").
+ * way for machines without internet (notebook 3, "The data").
  * <p>
  * Order of precedence in {@link #fetch()}: a mirror folder, if given, is used directly (its copy
  * may be formatted differently, so it is checked for being text, not for the checksum); otherwise

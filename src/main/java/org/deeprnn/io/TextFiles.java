@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Reads a corpus file as text through DataVec's {@link LineRecordReader} (section "Data"), after
+ * Reads a corpus file as text through DataVec's {@link LineRecordReader} (notebook 3, "The data"), after
  * making sure it really is text: DataVec would silently turn a binary or wrongly encoded file into
  * replacement characters and train on garbage, so empty, NUL-containing and non-UTF-8 files are
  * refused with a message naming the file.

@@ -22,8 +22,8 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 /**
- * The computation of a {@link GRU} layer inside a {@code MultiLayerNetwork} (section "Deep GRU" of
- * the experiments notebook): the forward pass of the GRU equations over a [batch, features, steps]
+ * The computation of a {@link GRU} layer inside a {@code MultiLayerNetwork} (notebook 5,
+ * "1. d2l's deep GRU: 2 layers of 32 units, 100 epochs"): the forward pass of the GRU equations over a [batch, features, steps]
  * sequence and backpropagation through time, in ND4J operations. See {@link GRU} for the equations
  * and for why this is a {@code RecurrentLayer} rather than a SameDiff layer.
  * <p>

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * Lays out and initialises the parameters of a {@link GRU} layer with n inputs and h units inside
- * the network's flat parameter vector (section "Deep GRU" of the experiments notebook). Three
+ * the network's flat parameter vector (notebook 5, "1. d2l's deep GRU: 2 layers of 32 units, 100 epochs"). Three
  * arrays, each holding the three (W_x., W_h., b_.) sets of the GRU equations side by side in the
  * column order reset gate, update gate, candidate state:
  * <pre>

@@ -2,7 +2,7 @@ package org.deeprnn.model;
 
 import org.deeprnn.layer.GRU;
 
-/** The recurrent cell stacked in every hidden layer (section "Deep RNN architecture"). */
+/** The recurrent cell stacked in every hidden layer (notebook 2, "The architecture"). */
 public enum CellType {
     /** DL4J {@code SimpleRnn}: H_t = tanh(X_t W_xh + H_{t-1} W_hh + b_h), equation (1) of the chapter. */
     SIMPLE_RNN(1, "SimpleRnn"),
@@ -10,7 +10,8 @@ public enum CellType {
     LSTM(4, "LSTM"),
     /**
      * The project's {@link org.deeprnn.layer.GRU} (DL4J 1.0.0-M2.1 has none): reset gate, update gate
-     * and candidate state, each with its own W_xh, W_hh and b_h (section "Deep GRU").
+     * and candidate state, each with its own W_xh, W_hh and b_h (notebook 5,
+     * "1. d2l's deep GRU: 2 layers of 32 units, 100 epochs").
      */
     GRU(3, "GRU");
 

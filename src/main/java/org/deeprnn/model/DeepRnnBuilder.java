@@ -190,8 +190,8 @@ public final class DeepRnnBuilder {
     }
 
     /**
-     * The same model as a {@code ComputationGraph}, with or without residual connections (notebook
-     * section "Residual connections"). Layer 1 reads the input; for l >= 2, with {@code residual},
+     * The same model as a {@code ComputationGraph}, with or without residual connections (notebook 6,
+     * "Residual connections between stacked layers"). Layer 1 reads the input; for l >= 2, with {@code residual},
      * the output of block l is layer l's output plus its input, H^(l) = f_l(H^(l-1)) + H^(l-1)
      * (an {@code ElementWiseVertex} Add, which needs every hidden layer to have the same width, as
      * this builder's do); the output layer reads the top block. Without {@code residual} the graph is

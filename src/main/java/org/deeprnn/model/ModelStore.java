@@ -10,8 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Saves a trained network with DL4J's {@link ModelSerializer} and loads it back (section "Saving
- * and loading"). Saving writes a temporary file next to the target and renames it, so a crash
+ * Saves a trained network with DL4J's {@link ModelSerializer} and loads it back (notebook 3,
+ * "Saving and loading the trained network"). Saving writes a temporary file next to the target and renames it, so a crash
  * never leaves a half-written model; loading a missing or damaged file says which file and what to do.
  */
 public final class ModelStore {

@@ -6,7 +6,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * What the {@code RnnOutputLayer} on top of a deep RNN predicts at every step: a distribution over
  * a vocabulary (the language models of notebooks 2 and 3) or real values (the time-series
- * regression of notebook 4, section "The models").
+ * regression of notebook 4, "The models").
  */
 public enum OutputMode {
     /** Softmax over the vocabulary, trained with cross-entropy (DL4J's MCXENT); the trainer reports perplexity. */

@@ -2,7 +2,7 @@ package org.deeprnn.model;
 
 /**
  * The chapter's parameter formulas for an L-layer RNN language model, layer by layer
- * (section "Parameters and cost per step"): a recurrent layer with n inputs and h units holds
+ * (notebook 2, "What depth costs: parameters and work per step"): a recurrent layer with n inputs and h units holds
  * g (n h + h h + h) parameters, g = 1 for the plain RNN, 4 for the LSTM and 3 for the GRU; the output layer holds h q + q.
  * A layer-normalised GRU ({@code layerNorm}) adds two gains per gate and unit, 2 g h.
  * {@link #pytorchTotal()} gives what PyTorch's {@code nn.RNN}, {@code nn.GRU} or {@code nn.LSTM} reports for the same

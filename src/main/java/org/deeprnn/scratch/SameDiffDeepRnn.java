@@ -27,7 +27,7 @@ import java.util.Random;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 /**
- * The deep RNN of notebook section "Exercise 1: a deep RNN from single layers, with SameDiff": one
+ * The deep RNN of notebook 5, "3. Exercise 1: a two-layer RNN from single layers, trained by SameDiff": one
  * function builds a single recurrent layer, H_t = tanh(X_t W_xh + H_{t-1} W_hh + b_h), unrolled over
  * T steps as SameDiff ops ({@link #rnnLayer}); the deep model calls it once per layer, feeding the
  * hidden states of layer l to layer l+1, and tops the last layer with O_t = H_t^(L) W_hq + b_q and the

@@ -25,7 +25,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 /**
- * The deep RNN of section "Deep RNN architecture and equations", written with plain ND4J matrix
+ * The deep RNN of notebook 2, "A deep RNN from scratch", written with plain ND4J matrix
  * products instead of DL4J layers: for every step t and layer l,
  * H_t^(l) = tanh(H_t^(l-1) W_xh^(l) + H_{t-1}^(l) W_hh^(l) + b_h^(l)), then O_t = H_t^(L) W_hq + b_q.
  * Loaded with the weights of a DL4J {@code SimpleRnn} stack, it reproduces that network's output,

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * A CSV file of sequences is not what the notebook's loader expects (notebook 4, section "Bad
- * input"): a missing value, a wrong number of columns, text where a number belongs, a wrong header.
+ * A CSV file of sequences is not what the notebook's loader expects (notebook 4, "Appendix:
+ * bad input"): a missing value, a wrong number of columns, text where a number belongs, a wrong header.
  * DataVec itself reports such lines as a bare {@code NumberFormatException} or
  * {@code IndexOutOfBoundsException} without saying where; this exception names the file and the
  * line (counted from 1, the header being line 1).

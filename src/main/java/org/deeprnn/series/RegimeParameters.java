@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.Properties;
 
 /**
- * Everything that decides the multi-scale series of notebook 4 (section "The data"): how many
+ * Everything that decides the multi-scale series (notebook 4, "The data"): how many
  * sequences of how many steps, the two-state Markov regime (the chance of staying bull or bear
  * from one step to the next), the drift each regime adds to the slow level and the pull that
  * keeps that level bounded, the medium cycle, the fast AR(1) fluctuations and the white noise.

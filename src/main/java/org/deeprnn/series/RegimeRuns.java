@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * How a set of generated series actually switched regimes (notebook 4, section "The data"), to set
+ * How a set of generated series actually switched regimes (notebook 4, "The data"), to set
  * against what the transition probabilities imply ({@link RegimeParameters#bullFraction()},
  * {@link RegimeParameters#stayBull()}, {@link RegimeParameters#meanBullRun()}, ...).
  * <p>

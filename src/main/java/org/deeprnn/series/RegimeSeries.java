@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * One synthetic market-like series with known parts (notebook 4, section "The data"): a slow
+ * One synthetic market-like series with known parts (notebook 4, "The data"): a slow
  * bull/bear regime that switches as a two-state Markov chain and sets the drift of a slow level,
  * a medium sine cycle, fast AR(1) fluctuations and white noise, added up:
  * {@code value[t] = slow[t] + cycle[t] + fast[t] + noise[t]}. The parts are kept, so a notebook

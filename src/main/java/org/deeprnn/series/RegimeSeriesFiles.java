@@ -22,8 +22,8 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
- * The multi-scale series of notebook 4 as CSV files under {@code data/regime-series/}, generated
- * on first use (section "The data"). Each split folder ({@code train/}, {@code test/}) holds, for
+ * The multi-scale series as CSV files under {@code data/regime-series/}, generated
+ * on first use (notebook 4, "The data"). Each split folder ({@code train/}, {@code test/}) holds, for
  * sequence i, {@code series_i.csv} with the columns {@code value,next} (the input at each step and
  * the value one step later, which the network learns to predict: what DataVec's
  * {@code SequenceRecordReaderDataSetIterator} reads), and {@code truth_i.csv} with the hidden parts

@@ -19,8 +19,8 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * One sequence per CSV file, the layout DataVec's {@link CSVSequenceRecordReader} reads (notebook
- * 4, sections "The data" and "Bad input"): a header line naming the columns, then one line per
+ * One sequence per CSV file, the layout DataVec's {@link CSVSequenceRecordReader} reads (notebook 4,
+ * "The data", and notebook 4, "Appendix: bad input"): a header line naming the columns, then one line per
  * time step with one number per column, separated by commas.
  * <p>
  * {@link #write} writes a file atomically (temporary file, then rename), so a reader never sees a

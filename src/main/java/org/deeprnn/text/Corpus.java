@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * A text as the sequence of its token indices together with the {@link Vocab} that gives them
- * meaning (section "Data"); the samplers cut minibatches from {@link #tokens()}, and the decode
+ * meaning (notebook 3, "The data"); the samplers cut minibatches from {@link #tokens()}, and the decode
  * helpers turn indices or one-hot minibatches back into readable text.
  */
 public final class Corpus {
@@ -42,7 +42,7 @@ public final class Corpus {
     /**
      * Positions {@code from} (inclusive) to {@code to} (exclusive) as a corpus of their own with this
      * corpus's vocabulary, so that a training part and a validation part share one index mapping
-     * (notebook 6, "More data").
+     * (notebook 6, "More data (exercise 3)").
      */
     public Corpus slice(int from, int to) {
         if (from < 0 || to > tokens.length || from >= to) {

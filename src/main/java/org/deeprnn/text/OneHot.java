@@ -6,7 +6,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One-hot encoding of token indices in DL4J's recurrent layout [batch, vocab, steps]
- * (section "Data": every minibatch and every generated character goes through it).
+ * (notebook 3, "The data": every minibatch and every generated character goes through it).
  */
 public final class OneHot {
     private OneHot() {

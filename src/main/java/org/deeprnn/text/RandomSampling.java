@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * d2l's random sampling (section "Data"): every epoch skips a random number of tokens (0 to
+ * d2l's random sampling (notebook 6, "One data set-up for every experiment"): every epoch skips a random number of tokens (0 to
  * numSteps-1) at the start, cuts the rest into non-overlapping pieces of numSteps tokens, shuffles
  * them and groups them into full minibatches; leftover pieces are dropped. Neighbouring rows and
  * batches are unrelated, so the hidden state must start from zero in every batch.

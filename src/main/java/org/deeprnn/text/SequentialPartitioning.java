@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * d2l's sequential partitioning (section "Data"): every epoch skips a random number of tokens (0 to
+ * d2l's sequential partitioning (notebook 3, "The data"): every epoch skips a random number of tokens (0 to
  * numSteps) at the start, splits the rest into batchSize equally long rows, and walks along all rows
  * numSteps tokens at a time. Row r of one minibatch continues exactly where row r of the previous
  * one stopped, so the hidden state can be carried from batch to batch.

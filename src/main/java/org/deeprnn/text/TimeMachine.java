@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * H. G. Wells' <i>The Time Machine</i>, the book d2l trains its character-level language models on
- * (section "Data"): download (or offline mirror), d2l's preprocessing, character tokens and
+ * (notebook 3, "The data"): download (or offline mirror), d2l's preprocessing, character tokens and
  * vocabulary. On this text the vocabulary has 28 entries: 26 letters, the space and {@value Vocab#UNK}.
  */
 public final class TimeMachine {

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Maps tokens to the integer indices a network sees and back (section "Data"). Index 0 is the
+ * Maps tokens to the integer indices a network sees and back (notebook 3, "The data"). Index 0 is the
  * unknown token {@value #UNK}, then come the reserved tokens in the order given, then every token
  * seen at least {@code minFreq} times, most frequent first; equal counts are ordered by the
  * tokens' natural (string) order, so the same text always gives the same indices.

@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.Random;
 
 /**
- * The newer d2l edition's data split (section "Data"): every position of the corpus starts a window
+ * The newer d2l edition's data split (notebook 5, "The newer edition's data: windows"): every position of the corpus starts a window
  * of numSteps + 1 tokens (inputs plus the shifted label); windows starting at 0..numTrain-1 form the
  * training set, the next numVal windows the validation set. Training windows are shuffled every
  * epoch, validation windows come in order; the last minibatch of an epoch may be smaller. Windows

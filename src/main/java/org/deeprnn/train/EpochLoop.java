@@ -12,8 +12,8 @@ import java.util.Objects;
 
 /**
  * The loop over epochs and minibatches that every trainer of the project shares (section
- * "Training"): the {@link Trainer} for DL4J networks and graphs, and the SameDiff model of the
- * notebook section "Exercise 1: a deep RNN from single layers, with SameDiff". A model supplies
+ * "Training"): the {@link Trainer} for DL4J networks and graphs, and the SameDiff model of notebook 5,
+ * "3. Exercise 1: a two-layer RNN from single layers, trained by SameDiff". A model supplies
  * one training step per minibatch and its validation loss; the loop adds up the loss per
  * predicted token, keeps the largest gradient norm, stops at a loss or norm that is NaN or infinite,
  * calls the listeners and prints the progress lines, so that every trainer reports the same {@link EpochResult}s in the same words.

@@ -1,7 +1,7 @@
 package org.deeprnn.train;
 
 /**
- * What one training epoch measured (section "Training"): the training loss as the mean loss per
+ * What one training epoch measured (notebook 3, "Training"): the training loss as the mean loss per
  * predicted token (per time step of each sequence), the same on the validation set when one was
  * given (NaN otherwise), throughput, and the largest global gradient norm seen before clipping.
  * <p>

@@ -3,7 +3,7 @@ package org.deeprnn.train;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Gradient clipping as d2l does it (section "Training"): treat the gradients of all parameters
+ * Gradient clipping as d2l does it (notebook 3, "Training"): treat the gradients of all parameters
  * as one vector g and, when its L2 norm exceeds theta, scale it to g * theta / ||g||. The
  * direction is kept; only the step length is bounded. DL4J's own {@code GradientNormalization}
  * options act per layer or per parameter type instead, which bounds each block separately.

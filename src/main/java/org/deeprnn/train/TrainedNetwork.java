@@ -2,8 +2,7 @@ package org.deeprnn.train;
 
 import org.deeprnn.engine.BatchGradient;
 import org.deeprnn.engine.Dl4jBatchGradient;
-import org.deeprnn.engine.FusedRnnGradient;
-import org.deeprnn.engine.onednn.OneDnnGradient;
+import org.deeprnn.engine.choice.EngineChoice;
 import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -22,7 +21,7 @@ import java.util.function.Supplier;
 /**
  * The operations the {@link Trainer} performs on a network, for both kinds of DL4J network it
  * trains: {@link MultiLayerNetwork} (every stacked model) and {@link ComputationGraph} (the residual
- * models of the notebook section "Residual connections"). One training loop then serves both. An
+ * models of notebook 6, "Residual connections between stacked layers"). One training loop then serves both. An
  * instance holds the gradient path of one {@code fit} call between {@link #prepare} and {@link #finish}.
  */
 abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetwork.Graph {
@@ -170,40 +169,23 @@ abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetw
 
         @Override
         String gradientPath(Supplier<BatchGradient> engineFactory) {
-            if (engineFactory != null) {
-                return engineFactory.get().getClass().getSimpleName();
-            }
-            String reason = FusedRnnGradient.unsupportedReason(net);
-            String oneDnn = OneDnnGradient.unsupportedReason(net);
-            if (oneDnn == null) {
-                return "OneDnnGradient (oneDNN's RNN primitives; masked batches: Dl4jBatchGradient)";
-            }
-            return reason == null ? "FusedRnnGradient (" + FusedRnnGradient.defaultProducts() + "; no oneDNN path: " + oneDnn
-                    + "; masked batches: Dl4jBatchGradient)"
-                    : "Dl4jBatchGradient (no oneDNN path: " + oneDnn + "; no fused path: " + reason + ")";
+            return engineFactory != null ? engineFactory.get().getClass().getSimpleName() : EngineChoice.of(net).describe();
         }
 
         /**
-         * The engine of {@link BatchGradient}'s contract: the given one, else the oneDNN engine where its
-         * natives load and it handles the network, the fused engine where that handles it, DL4J's otherwise; refused when the state is carried and the engine's
-         * gradient would not be that of the loss.
+         * The given engine, else {@link EngineChoice}'s; refused when the state is carried and the engine's gradient
+         * would not be that of the loss.
          */
         @Override
         void prepare(Supplier<BatchGradient> engineFactory, boolean carryState, int numSteps) {
-            String fusedReason = FusedRnnGradient.unsupportedReason(net);
-            if (engineFactory != null) {
-                engine = engineFactory.get();
+            EngineChoice choice = EngineChoice.of(net, carryState);
+            if (engineFactory == null) {
+                engine = choice.create();
             } else {
-                engine = OneDnnGradient.unsupportedReason(net) == null ? OneDnnGradient.create()
-                        : fusedReason == null ? new FusedRnnGradient() : new Dl4jBatchGradient();
-            }
-            if (carryState) {
-                String problem = engine.carriedStateProblem(net);
+                engine = engineFactory.get();
+                String problem = carryState ? engine.carriedStateProblem(net) : null;
                 if (problem != null) {
-                    throw new IllegalArgumentException("The trainer will not carry the hidden state across batches with "
-                            + engine.getClass().getSimpleName() + ": " + problem + ". Train on RandomSampling or WindowSampling, "
-                            + "whose batches start from zero, or use a network the fused engine handles"
-                            + (fusedReason == null ? "" : " (this one is not: " + fusedReason + ")"));
+                    choice.refuseCarriedState(engine.getClass().getSimpleName(), problem);
                 }
             }
             this.carry = carryState;
@@ -260,13 +242,17 @@ abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetw
             engine.resetState(net);
         }
 
+        /** Undoes what the engines changed in the network and closes them (oneDNN's natives). */
         @Override
         void finish() {
-            if (maskEngine != null) {
-                maskEngine.finish(net);
+            try (BatchGradient closing = engine; BatchGradient mask = maskEngine) {
+                if (mask != null) {
+                    mask.finish(net);
+                }
+                closing.finish(net);
+            } finally {
                 maskEngine = null;
             }
-            engine.finish(net);
         }
 
         @Override
@@ -367,7 +353,7 @@ abstract sealed class TrainedNetwork permits TrainedNetwork.Layered, TrainedNetw
 
         @Override
         String gradientPath(Supplier<BatchGradient> engineFactory) {
-            return "DL4J ComputationGraph backpropagation"
+            return EngineChoice.of(graph, false).describe()
                     + (engineFactory != null ? " (the configured batchGradient applies to MultiLayerNetwork only)" : "");
         }
 

@@ -25,9 +25,9 @@ import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Trains a recurrent language model the way d2l does (section "Training"), on a DL4J
- * {@link MultiLayerNetwork} or, for the residual models of the notebook section "Residual
- * connections", a {@link ComputationGraph} (random or window sampling only for graphs):
+ * Trains a recurrent language model the way d2l does (notebook 3, "Training"), on a DL4J
+ * {@link MultiLayerNetwork} or, for the residual models of notebook 6, "Residual connections between
+ * stacked layers", a {@link ComputationGraph} (random or window sampling only for graphs):
  * <ul>
  *   <li>The learning rate means what d2l's means. DL4J's {@code RnnOutputLayer} sums the
  *   cross-entropy over the time steps and averages it over the sequences of a minibatch, so its
@@ -105,6 +105,8 @@ public final class Trainer {
      * This trainer's step, one minibatch at a time, for code that drives training itself (the speed
      * benchmark interleaves several networks batch by batch): the same gradient engine, loss scale,
      * clipping and update as {@link #fit}, every batch starting from a zero state. Close it when done.
+     * Public on purpose: the benchmark's timings must be of the Trainer's own step, and a test checks that these steps
+     * train exactly as {@code fit} does.
      */
     public Steps stepwise(MultiLayerNetwork net) {
         Objects.requireNonNull(net, "net");
@@ -162,8 +164,8 @@ public final class Trainer {
 
     /**
      * Trains a {@code ComputationGraph} with one input and one output layer, such as the residual
-     * and plain graphs of {@code DeepRnnBuilder.buildGraph} (notebook section "Residual
-     * connections"), exactly as {@link #fit(MultiLayerNetwork, DataSetIterator, DataSetIterator)}
+     * and plain graphs of {@code DeepRnnBuilder.buildGraph} (notebook 6, "Residual
+     * connections between stacked layers"), exactly as {@link #fit(MultiLayerNetwork, DataSetIterator, DataSetIterator)}
      * trains a stack: same loss scale, clipping, updater call, validation and progress lines. The
      * gradient is DL4J's own ({@code ComputationGraph.computeGradientAndScore}); the fused path and
      * {@link Builder#batchGradient} apply to a {@code MultiLayerNetwork} only.
@@ -467,9 +469,9 @@ public final class Trainer {
         }
 
         /**
-         * How each minibatch's gradient of a {@code MultiLayerNetwork} is computed. By default the trainer
-         * takes the fused path ({@link FusedRnnGradient}) when the network is one it handles, and DL4J's own
-         * backpropagation otherwise. A {@code ComputationGraph} always takes DL4J's backpropagation.
+         * How each minibatch's gradient of a {@code MultiLayerNetwork} is computed, instead of the engine
+         * {@link org.deeprnn.engine.choice.EngineChoice} chooses (oneDNN, else fused, else DL4J). A {@code ComputationGraph}
+         * always takes DL4J's backpropagation.
          */
         public Builder batchGradient(Supplier<BatchGradient> engineFactory) {
             this.engineFactory = Objects.requireNonNull(engineFactory, "engineFactory");

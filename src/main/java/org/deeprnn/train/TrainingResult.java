@@ -2,7 +2,7 @@ package org.deeprnn.train;
 
 import java.util.List;
 
-/** The per-epoch history of one {@link Trainer#fit} call and its wall time (section "Training"). */
+/** The per-epoch history of one {@link Trainer#fit} call and its wall time (notebook 3, "Training"). */
 public record TrainingResult(List<EpochResult> epochs, double wallSeconds) {
 
     public TrainingResult {

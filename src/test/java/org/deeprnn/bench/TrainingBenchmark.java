@@ -1,12 +1,16 @@
 package org.deeprnn.bench;
 
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeprnn.engine.BatchGradient;
 import org.deeprnn.engine.Dl4jBatchGradient;
+import org.deeprnn.engine.Engine;
 import org.deeprnn.engine.FusedRnnGradient;
+import org.deeprnn.engine.NetworkReading;
+import org.deeprnn.engine.Obstacle;
+import org.deeprnn.engine.choice.EngineChoice;
 import org.deeprnn.engine.onednn.OneDnnGradient;
 import org.deeprnn.model.DeepRnnBuilder;
 import org.deeprnn.train.Trainer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -94,7 +98,8 @@ public final class TrainingBenchmark {
 
     /** Null when the oneDNN engine can train the workload's network here; otherwise why not. */
     private static String oneDnnProblem(Workload w) {
-        return OneDnnGradient.available() ? OneDnnGradient.unsupportedReason(network(w, 1.0)) : OneDnnGradient.unavailableReason();
+        List<Obstacle> against = EngineChoice.of(network(w, 1.0)).obstacles(Engine.ONEDNN);
+        return against.isEmpty() ? null : NetworkReading.join(against);
     }
 
     public static void main(String[] args) throws IOException {

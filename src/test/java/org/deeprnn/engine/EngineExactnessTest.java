@@ -1,6 +1,8 @@
 package org.deeprnn.engine;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeprnn.fixtures.RandomBatches;
+import org.deeprnn.fixtures.Stacks;
 import org.deeprnn.model.CellType;
 import org.deeprnn.model.DeepRnnBuilder;
 import org.junit.jupiter.api.Test;
@@ -14,7 +16,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 
 import java.util.Random;
 
-import static org.deeprnn.engine.FusedRnnGradientTest.*;
+import static org.deeprnn.fixtures.GradientChecks.*;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -23,6 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * and against finite differences, and the fused engine at the edges of its shapes.
  */
 class EngineExactnessTest {
+    private static final int VOCAB = 7, HIDDEN = 6, BATCH = 4, STEPS = 5;
 
     @ParameterizedTest(name = "{0}: portable engine against the OpenBLAS one, carried state, DOUBLE")
     @CsvSource({"LSTM", "SIMPLE_RNN", "GRU", "GRU LSTM SIMPLE_RNN", "LSTM LSTM LSTM"})
@@ -70,18 +73,19 @@ class EngineExactnessTest {
         dl4j.prepare(ref, false, STEPS);
         fused.prepare(fast, false, STEPS);
         Random r = new Random(4);
-        INDArray x = Nd4j.zeros(DataType.DOUBLE, batch, VOCAB, STEPS), y = Nd4j.zeros(DataType.DOUBLE, batch, VOCAB, STEPS);
-        for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < STEPS; t++) {
-                x.putScalar(new int[]{b, r.nextInt(VOCAB), t}, 1.0);
-                y.putScalar(new int[]{b, r.nextInt(VOCAB), t}, 1.0);
-            }
-        }
-        DataSet ds = new DataSet(x, y);
+        DataSet ds = RandomBatches.oneHot(r, DataType.DOUBLE, batch, VOCAB, STEPS);
         double lr = dl4j.compute(ref, ds), lf = fused.compute(fast, ds);
         assertEquals(lr, lf, 1e-10 * lr, "loss");
         double rel = relativeDifference(fast.gradient().gradient(), ref.gradient().gradient());
         assertTrue(rel <= 1e-10, "gradient differs by " + rel);
+    }
+
+    private static MultiLayerNetwork stack(String cells, DataType type, long seed) {
+        return Stacks.of(cells, VOCAB, HIDDEN, type, seed, l -> null);
+    }
+
+    private static DataSet batch(Random r, DataType type) {
+        return RandomBatches.oneHot(r, type, BATCH, VOCAB, STEPS);
     }
 
     private static MultiLayerNetwork edge(CellType cell, int hidden) {

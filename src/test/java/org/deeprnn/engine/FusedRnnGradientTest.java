@@ -1,17 +1,19 @@
 package org.deeprnn.engine;
 
-import org.deeprnn.layer.GRU;
-import org.deeprnn.model.CellType;
-import org.deeprnn.model.DeepRnnBuilder;
-import org.deeprnn.model.OutputMode;
-import org.deeprnn.train.CrossEntropy;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeprnn.fixtures.RandomBatches;
+import org.deeprnn.fixtures.Stacks;
+import org.deeprnn.layer.GRU;
+import org.deeprnn.model.CellType;
+import org.deeprnn.model.DeepRnnBuilder;
+import org.deeprnn.model.OutputMode;
+import org.deeprnn.train.CrossEntropy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,12 +28,16 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.LongStream;
 
+import static org.deeprnn.fixtures.EngineFixtures.obstacleKinds;
+import static org.deeprnn.fixtures.GradientChecks.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -40,67 +46,32 @@ import static org.junit.jupiter.api.Assertions.*;
  * the state carried over several batches.
  */
 class FusedRnnGradientTest {
-    static final int VOCAB = 7, HIDDEN = 6, BATCH = 4, STEPS = 5;
+    private static final int VOCAB = 7, HIDDEN = 6, BATCH = 4, STEPS = 5;
 
-    static MultiLayerNetwork network(CellType cell, int layers, DataType type, long seed) {
+    private static MultiLayerNetwork network(CellType cell, int layers, DataType type, long seed) {
         MultiLayerNetwork net = new DeepRnnBuilder().cell(cell).layers(layers).hiddenUnits(HIDDEN)
                 .vocabSize(VOCAB).seed(seed).updater(new Sgd(0.5)).dataType(type).network();
         return net;
     }
 
-    /**
-     * A language model whose hidden layers are the given cells from the bottom up (DeepRnnBuilder
-     * stacks one kind only), with DeepRnnBuilder's settings otherwise, e.g. "GRU LSTM GRU".
-     */
-    static MultiLayerNetwork stack(String cells, DataType type, long seed) {
-        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(seed).dataType(type)
-                .weightInit(WeightInit.XAVIER).updater(new Sgd(0.5)).list();
-        int in = VOCAB;
-        for (String cell : cells.trim().split("\\s+")) {
-            list.layer(switch (CellType.valueOf(cell)) {
-                case LSTM -> new LSTM.Builder().activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID)
-                        .nIn(in).nOut(HIDDEN).build();
-                case SIMPLE_RNN -> new SimpleRnn.Builder().activation(Activation.TANH).nIn(in).nOut(HIDDEN).build();
-                case GRU -> new GRU.Builder().nIn(in).nOut(HIDDEN).build();
-            });
-            in = HIDDEN;
-        }
-        list.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
-                .nIn(HIDDEN).nOut(VOCAB).build());
-        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
-        net.init();
-        return net;
+    private static MultiLayerNetwork stack(String cells, DataType type, long seed) {
+        return Stacks.of(cells, VOCAB, HIDDEN, type, seed, l -> null);
     }
 
-    static DataSet batch(Random r, DataType type) {
-        INDArray x = Nd4j.zeros(type, BATCH, VOCAB, STEPS);
-        INDArray y = Nd4j.zeros(type, BATCH, VOCAB, STEPS);
-        for (int b = 0; b < BATCH; b++) {
-            for (int t = 0; t < STEPS; t++) {
-                x.putScalar(new int[]{b, r.nextInt(VOCAB), t}, 1.0);
-                y.putScalar(new int[]{b, r.nextInt(VOCAB), t}, 1.0);
-            }
-        }
-        return new DataSet(x, y);
-    }
-
-    /** Largest |a - b| relative to the largest |b| (at least 1e-3, so that tiny gradients compare absolutely). */
-    static double relativeDifference(INDArray a, INDArray b) {
-        double diff = Transforms.abs(a.sub(b)).maxNumber().doubleValue();
-        double scale = Math.max(1e-3, Transforms.abs(b).maxNumber().doubleValue());
-        return diff / scale;
+    private static DataSet batch(Random r, DataType type) {
+        return RandomBatches.oneHot(r, type, BATCH, VOCAB, STEPS);
     }
 
     /**
      * Runs both engines over the same batches on two copies of one network (no updates in between)
      * and compares the loss and the whole flattened gradient after every batch.
      */
-    static void compareOverBatches(CellType cell, int layers, DataType type, boolean carry, int batches, double tol) {
+    private static void compareOverBatches(CellType cell, int layers, DataType type, boolean carry, int batches, double tol) {
         compareOverBatches(cell + " L=" + layers, () -> network(cell, layers, type, 12345), type, carry, batches, tol);
     }
 
     /** As above, for two networks from {@code factory}, which must give identical ones. */
-    static void compareOverBatches(String what, Supplier<MultiLayerNetwork> factory, DataType type, boolean carry,
+    private static void compareOverBatches(String what, Supplier<MultiLayerNetwork> factory, DataType type, boolean carry,
                                    int batches, double tol) {
         MultiLayerNetwork ref = factory.get();
         MultiLayerNetwork fast = factory.get();
@@ -116,7 +87,8 @@ class FusedRnnGradientTest {
             double lossFast = fused.compute(fast, ds);
             INDArray gRef = ref.gradient().gradient();
             INDArray gFast = fast.gradient().gradient();
-            assertTrue(FusedRnnGradient.sameMemory(fast.getFlattenedGradients(), gFast), "the gradient lands in DL4J's flattened gradient view");
+            assertEquals(fast.getFlattenedGradients().data().addressPointer().address(), gFast.data().addressPointer().address(),
+                    "the gradient lands in DL4J's flattened gradient view");
             assertEquals(lossRef, lossFast, tol * Math.abs(lossRef), what + " batch " + k + ": loss");
             double rel = relativeDifference(gFast, gRef);
             assertTrue(rel <= tol, what + " carry=" + carry + " batch " + k + ": gradient differs by " + rel);
@@ -180,67 +152,10 @@ class FusedRnnGradientTest {
     @ParameterizedTest(name = "{0}, {1} layer(s): carried state, finite differences")
     @CsvSource({"LSTM,1", "LSTM,2", "LSTM,3", "SIMPLE_RNN,1", "SIMPLE_RNN,2"})
     void carriedStateGradientMatchesFiniteDifferences(CellType cell, int layers) {
-        carriedStateMatchesFiniteDifferences(cell + " L=" + layers, () -> network(cell, layers, DataType.DOUBLE, 777),
-                net -> new Random(3).longs(40, 0, net.params().length()).toArray());
-    }
-
-    /** {@code count} random flat indices inside every parameter array (W, RW, b, ...) of every layer. */
-    static long[] inEveryParameterArray(MultiLayerNetwork net, int count) {
-        INDArray flat = net.params();
-        long base = flat.data().addressPointer().address(), size = flat.data().getElementSize();
-        Random r = new Random(3);
-        LongStream.Builder out = LongStream.builder();
-        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
-            for (INDArray p : layer.paramTable().values()) {
-                long start = (p.data().addressPointer().address() - base) / size;
-                assertEquals(flat.getDouble(start), p.getDouble(0), "parameter arrays are views of the flat parameters");
-                r.longs(count, start, start + p.length()).forEach(out);
-            }
-        }
-        return out.build().toArray();
-    }
-
-    /**
-     * The fused gradient of a second carried batch against central differences of the loss from the
-     * carried state, at the flat parameter indices {@code pick} chooses, for networks from {@code factory}
-     * (identical ones).
-     */
-    static void carriedStateMatchesFiniteDifferences(String what, Supplier<MultiLayerNetwork> factory,
-                                                     Function<MultiLayerNetwork, long[]> pick) {
         Random r = new Random(5);
-        carriedStateMatchesFiniteDifferences(what, factory, pick, new FusedRnnGradient(), batch(r, DataType.DOUBLE), batch(r, DataType.DOUBLE));
-    }
-
-    /** As above with the given engine and batches ({@code second} may have another number of steps than {@code first}). */
-    static void carriedStateMatchesFiniteDifferences(String what, Supplier<MultiLayerNetwork> factory,
-                                                     Function<MultiLayerNetwork, long[]> pick, BatchGradient fused,
-                                                     DataSet first, DataSet second) {
-        MultiLayerNetwork fast = factory.get();
-        MultiLayerNetwork probe = factory.get();
-        int layers = fast.getnLayers() - 1;
-        fused.prepare(fast, true, STEPS);
-        fused.compute(fast, first);
-        // The state after the first batch, as DL4J's rnnTimeStep leaves it on an identical network.
-        probe.rnnClearPreviousState();
-        probe.rnnTimeStep(first.getFeatures());
-        Map<Integer, Map<String, INDArray>> state = new HashMap<>();
-        for (int l = 0; l < layers; l++) {
-            state.put(l, probe.rnnGetPreviousState(l));
-        }
-        double loss = fused.compute(fast, second);
-        assertEquals(CrossEntropy.fromState(probe, state, second), loss, 1e-10 * loss, what + ": loss from the carried state");
-        INDArray g = fast.gradient().gradient();
-        INDArray params = probe.params();
-        for (long i : pick.apply(probe)) {
-            double p = params.getDouble(i), eps = 1e-6;
-            params.putScalar(i, p + eps);
-            double up = CrossEntropy.fromState(probe, state, second);
-            params.putScalar(i, p - eps);
-            double down = CrossEntropy.fromState(probe, state, second);
-            params.putScalar(i, p);
-            double numeric = (up - down) / (2 * eps);
-            assertEquals(numeric, g.getDouble(i), 1e-6 * Math.max(1, Math.abs(numeric)), what + " parameter " + i);
-        }
+        carriedStateMatchesFiniteDifferences(cell + " L=" + layers, () -> network(cell, layers, DataType.DOUBLE, 777),
+                net -> new Random(3).longs(40, 0, net.params().length()).toArray(), new FusedRnnGradient(),
+                batch(r, DataType.DOUBLE), batch(r, DataType.DOUBLE));
     }
 
     /**
@@ -270,7 +185,7 @@ class FusedRnnGradientTest {
         dl4j.finish(ref);
     }
 
-    static MultiLayerNetwork regression(CellType cell, int layers, int outputs, DataType type, long seed) {
+    private static MultiLayerNetwork regression(CellType cell, int layers, int outputs, DataType type, long seed) {
         MultiLayerNetwork net = new DeepRnnBuilder().cell(cell).layers(layers).hiddenUnits(HIDDEN)
                 .inputSize(2).outputSize(outputs).output(OutputMode.IDENTITY_MSE).seed(seed).updater(new Sgd(0.5))
                 .dataType(type).network();
@@ -283,7 +198,7 @@ class FusedRnnGradientTest {
     void meanSquaredErrorOutputMatchesDl4j(CellType cell, int layers, int outputs) {
         MultiLayerNetwork ref = regression(cell, layers, outputs, DataType.DOUBLE, 77);
         MultiLayerNetwork fast = regression(cell, layers, outputs, DataType.DOUBLE, 77);
-        assertTrue(FusedRnnGradient.supports(fast), FusedRnnGradient.unsupportedReason(fast));
+        assertEquals(Set.of(), obstacleKinds(fast, Engine.FUSED));
         BatchGradient dl4j = new Dl4jBatchGradient();
         BatchGradient fused = new FusedRnnGradient();
         dl4j.prepare(ref, false, STEPS);
@@ -309,17 +224,16 @@ class FusedRnnGradientTest {
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(tanhMse);
         net.init();
-        String reason = FusedRnnGradient.unsupportedReason(net);
-        assertNotNull(reason);
-        assertTrue(reason.contains("only identity is supported"), reason);
+        assertEquals(List.of(new Obstacle(Obstacle.Kind.ACTIVATION, "output layer: activation tanh with MSE; only identity is supported")),
+                NetworkReading.of(net).obstacles(Engine.FUSED, false));
         MultiLayerConfiguration l1 = new NeuralNetConfiguration.Builder().list()
                 .layer(new LSTM.Builder().nIn(2).nOut(3).activation(Activation.TANH).build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.L1).activation(Activation.IDENTITY).nIn(3).nOut(1).build())
                 .build();
         MultiLayerNetwork other = new MultiLayerNetwork(l1);
         other.init();
-        assertTrue(FusedRnnGradient.unsupportedReason(other).contains("only MCXENT (cross-entropy) and MSE are supported"),
-                FusedRnnGradient.unsupportedReason(other));
+        assertEquals(Set.of(Obstacle.Kind.LOSS), obstacleKinds(other, Engine.FUSED));
+        assertEquals(Set.of(Obstacle.Kind.LOSS), obstacleKinds(other, Engine.ONEDNN));
     }
 
     @ParameterizedTest(name = "SimpleRnn, {0} layer(s), DOUBLE")
@@ -360,7 +274,9 @@ class FusedRnnGradientTest {
     @ParameterizedTest(name = "{0}: carried state, finite differences in every parameter array")
     @CsvSource({"GRU", "GRU GRU", "GRU LSTM", "LSTM GRU SIMPLE_RNN"})
     void gruStacksWithCarriedStateMatchFiniteDifferences(String cells) {
-        carriedStateMatchesFiniteDifferences(cells, () -> stack(cells, DataType.DOUBLE, 777), net -> inEveryParameterArray(net, 15));
+        Random r = new Random(5);
+        carriedStateMatchesFiniteDifferences(cells, () -> stack(cells, DataType.DOUBLE, 777), net -> inEveryParameterArray(net, 15),
+                new FusedRnnGradient(), batch(r, DataType.DOUBLE), batch(r, DataType.DOUBLE));
     }
 
     @Test

@@ -1,13 +1,13 @@
 package org.deeprnn.layer;
 
-import org.deeprnn.engine.Dl4jBatchGradient;
-import org.deeprnn.train.CrossEntropy;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeprnn.engine.Dl4jBatchGradient;
+import org.deeprnn.train.CrossEntropy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,9 +23,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 
-import static org.deeprnn.layer.GRUTest.network;
-import static org.deeprnn.layer.GRUTest.randomInput;
-import static org.deeprnn.layer.GRUTest.randomizeParams;
+import static org.deeprnn.fixtures.LayerNetworks.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -37,17 +35,6 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class GRUGradientTest {
     static final int BATCH = 3, STEPS = 4, CLASSES = 3;
-
-    static INDArray oneHotLabels(long seed, int batch, int classes, int steps) {
-        Random r = new Random(seed);
-        INDArray y = Nd4j.zeros(DataType.DOUBLE, batch, classes, steps);
-        for (int i = 0; i < batch; i++) {
-            for (int t = 0; t < steps; t++) {
-                y.putScalar(new long[]{i, r.nextInt(classes), t}, 1.0);
-            }
-        }
-        return y;
-    }
 
     /** |a - n| / max(|a|, |n|), or 0 when both are below 1e-9 in absolute value. */
     static double relativeError(double analytic, double numeric) {

@@ -1,14 +1,18 @@
 package org.deeprnn.layer;
 
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeprnn.engine.Engine;
 import org.deeprnn.engine.FusedRnnGradient;
+import org.deeprnn.engine.NetworkReading;
+import org.deeprnn.engine.Obstacle;
+import org.deeprnn.engine.choice.EngineChoice;
 import org.deeprnn.engine.onednn.OneDnnGradient;
 import org.deeprnn.model.CellType;
 import org.deeprnn.model.DeepRnnBuilder;
 import org.deeprnn.model.ModelStore;
 import org.deeprnn.model.ParameterCount;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -20,12 +24,10 @@ import org.nd4j.linalg.learning.config.Adam;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
-import static org.deeprnn.layer.GRUGradientTest.oneHotLabels;
-import static org.deeprnn.layer.GRUTest.network;
-import static org.deeprnn.layer.GRUTest.randomInput;
-import static org.deeprnn.layer.GRUTest.randomizeParams;
-import static org.deeprnn.layer.GRUTest.step;
+import static org.deeprnn.fixtures.EngineFixtures.obstacleKinds;
+import static org.deeprnn.fixtures.LayerNetworks.*;
 import static org.deeprnn.layer.RnnEquations.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -212,15 +214,12 @@ class GRULayerNormTest {
     @Test
     void fusedAndOneDnnEnginesRefuseLayerNormalisation() {
         MultiLayerNetwork net = new DeepRnnBuilder().cell(CellType.GRU).layers(2).hiddenUnits(4).vocabSize(5).layerNorm(true).network();
-        String fused = FusedRnnGradient.unsupportedReason(net);
-        assertNotNull(fused);
-        assertTrue(fused.contains("layer 0 (GRU)") && fused.contains("layer normalisation"), fused);
-        String oneDnn = OneDnnGradient.unsupportedReason(net);
-        assertNotNull(oneDnn);
-        if (OneDnnGradient.unavailableReason() == null) {
-            assertEquals(fused, oneDnn);
-        }
-        assertNull(FusedRnnGradient.unsupportedReason(new DeepRnnBuilder().cell(CellType.GRU).layers(2).hiddenUnits(4)
-                .vocabSize(5).network()), "the plain GRU stays on the fused engine");
+        assertEquals(Set.of(Obstacle.Kind.LAYER_NORM), obstacleKinds(net, Engine.FUSED));
+        assertEquals(Set.of(Obstacle.Kind.LAYER_NORM), obstacleKinds(net, Engine.ONEDNN));
+        assertEquals("layer 0 (GRU): layer normalisation is not supported (DL4J's engine trains the layer-normalised GRU)",
+                NetworkReading.of(net).obstacles(Engine.FUSED, false).get(0).detail());
+        assertEquals(Engine.DL4J, EngineChoice.of(net).chosen());
+        assertEquals(Set.of(), obstacleKinds(new DeepRnnBuilder().cell(CellType.GRU).layers(2).hiddenUnits(4).vocabSize(5).network(),
+                Engine.FUSED), "the plain GRU stays on the fast engines");
     }
 }

@@ -1,13 +1,13 @@
 package org.deeprnn.layer;
 
-import org.deeprnn.model.CellType;
-import org.deeprnn.model.DeepRnnBuilder;
-import org.deeprnn.model.ModelStore;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeprnn.model.CellType;
+import org.deeprnn.model.DeepRnnBuilder;
+import org.deeprnn.model.ModelStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
@@ -19,9 +19,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.nio.file.Path;
 
-import static org.deeprnn.layer.GRUGradientTest.oneHotLabels;
-import static org.deeprnn.layer.GRUTest.randomInput;
-import static org.deeprnn.layer.GRUTest.step;
+import static org.deeprnn.fixtures.LayerNetworks.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** A network with GRU layers survives JSON and ModelSerializer round trips unchanged. */

@@ -14,15 +14,16 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
+import static org.deeprnn.fixtures.LayerNetworks.*;
 import static org.deeprnn.layer.RnnEquations.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -30,46 +31,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class GRUTest {
     static final int BATCH = 3, STEPS = 6;
 
-    /** The given recurrent layers under a softmax RnnOutputLayer with {@code outputs} classes. */
-    static MultiLayerNetwork network(DataType type, long seed, int outputs, Layer... recurrent) {
-        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(seed).dataType(type)
-                .weightInit(new WeightInitXavier()).updater(new Sgd(1.0)).list();
-        long last = 0;
-        for (Layer l : recurrent) {
-            list.layer(l);
-            last = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) l).getNOut();
-        }
-        list.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
-                .nIn(last).nOut(outputs).build());
-        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
-        net.init();
-        return net;
-    }
-
     static GRU gru(int nIn, int nOut) {
         return new GRU.Builder().nIn(nIn).nOut(nOut).build();
-    }
-
-    /** Replaces every parameter (biases included) by a uniform value in [-scale, scale]. */
-    static void randomizeParams(MultiLayerNetwork net, long seed, double scale) {
-        Random r = new Random(seed);
-        INDArray p = net.params();
-        for (long i = 0; i < p.length(); i++) {
-            p.putScalar(i, (2 * r.nextDouble() - 1) * scale);
-        }
-    }
-
-    static INDArray randomInput(DataType type, long seed, int batch, int features, int steps) {
-        Random r = new Random(seed);
-        INDArray x = Nd4j.create(type, batch, features, steps);
-        for (int i = 0; i < batch; i++) {
-            for (int j = 0; j < features; j++) {
-                for (int t = 0; t < steps; t++) {
-                    x.putScalar(new long[]{i, j, t}, 2 * r.nextDouble() - 1);
-                }
-            }
-        }
-        return x;
     }
 
     static double[][][] referenceGru(MultiLayerNetwork net, int layer, double[][][] x) {
@@ -135,10 +98,6 @@ class GRUTest {
         double diff = Math.max(maxAbsDiff(h1, acts.get(1)), maxAbsDiff(h2, acts.get(2)));
         System.out.printf("GRU x2 in FLOAT vs equations in double: max |dH| %.3g%n", diff);
         assertTrue(diff < 1e-5, "FLOAT hidden states differ by " + diff);
-    }
-
-    static INDArray step(INDArray x, int t) {
-        return x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(t));
     }
 
     /** Generation feeds one step at a time: the stored state makes that the same as the whole sequence at once. */
@@ -265,7 +224,7 @@ class GRUTest {
         assertTrue(net.summary().contains("GRU"), net.summary());
 
         org.nd4j.linalg.dataset.DataSet data = new org.nd4j.linalg.dataset.DataSet(randomInput(DataType.DOUBLE, 18, 2, 4, 9),
-                GRUGradientTest.oneHotLabels(19, 2, 3, 9));
+                oneHotLabels(19, 2, 3, 9));
         double before = net.score(data);
         for (int i = 0; i < 20; i++) {
             net.fit(data);   // three segments of three steps each, state carried between them
@@ -292,7 +251,7 @@ class GRUTest {
         MultiLayerNetwork net = network(DataType.DOUBLE, 21, 3, new GRU.Builder().nIn(4).nOut(5)
                 .constrainRecurrent(new org.deeplearning4j.nn.conf.constraint.MaxNormConstraint(0.5, 1)).build());
         randomizeParams(net, 22, 2.0);
-        net.fit(new org.nd4j.linalg.dataset.DataSet(randomInput(DataType.DOUBLE, 23, 2, 4, 3), GRUGradientTest.oneHotLabels(24, 2, 3, 3)));
+        net.fit(new org.nd4j.linalg.dataset.DataSet(randomInput(DataType.DOUBLE, 23, 2, 4, 3), oneHotLabels(24, 2, 3, 3)));
         org.deeplearning4j.nn.api.Layer layer = net.getLayer(0);
         assertTrue(layer.getParam("RW").norm2(1).maxNumber().doubleValue() <= 0.5 + 1e-9, "RW rows are held to norm 0.5");
         assertTrue(layer.getParam("W").norm2(1).maxNumber().doubleValue() > 0.5, "W is not constrained");

@@ -1,12 +1,5 @@
 package org.deeprnn.train;
 
-import org.deeprnn.engine.BatchGradient;
-import org.deeprnn.engine.Dl4jBatchGradient;
-import org.deeprnn.engine.FusedRnnGradient;
-import org.deeprnn.layer.GRU;
-import org.deeprnn.model.CellType;
-import org.deeprnn.model.DeepRnnBuilder;
-import org.deeprnn.text.SequenceIterator;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
@@ -14,6 +7,16 @@ import org.deeplearning4j.nn.conf.layers.GravesLSTM;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeprnn.engine.BatchGradient;
+import org.deeprnn.engine.Dl4jBatchGradient;
+import org.deeprnn.engine.Engine;
+import org.deeprnn.engine.FusedRnnGradient;
+import org.deeprnn.engine.NetworkReading;
+import org.deeprnn.engine.Obstacle;
+import org.deeprnn.layer.GRU;
+import org.deeprnn.model.CellType;
+import org.deeprnn.model.DeepRnnBuilder;
+import org.deeprnn.text.SequenceIterator;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -27,7 +30,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
+import static org.deeprnn.fixtures.EngineFixtures.obstacleKinds;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -118,12 +123,14 @@ class FusedTrainingTest {
         assertTrue(Transforms.abs(a.output(x).sub(b.output(x))).maxNumber().doubleValue() < 1e-4);
     }
 
-    private static String rejection(MultiLayerNetwork net) {
-        String reason = FusedRnnGradient.unsupportedReason(net);
-        assertNotNull(reason, "should have been rejected");
+    /** Asserts that the fused engine meets obstacles of kind {@code kind} only, and refuses naming them; returns their details. */
+    private static String rejection(MultiLayerNetwork net, Obstacle.Kind kind) {
+        List<Obstacle> against = NetworkReading.of(net).obstacles(Engine.FUSED, false);
+        assertEquals(Set.of(kind), obstacleKinds(net, Engine.FUSED), against.toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FusedRnnGradient().prepare(net, false, 5));
-        assertTrue(e.getMessage().contains(reason) && e.getMessage().contains("Dl4jBatchGradient"), e.getMessage());
-        return reason;
+        assertEquals("FusedRnnGradient cannot train this network: " + NetworkReading.join(against)
+                + ". EngineChoice.of(net) says which engine can; the Trainer takes it by itself", e.getMessage());
+        return NetworkReading.join(against);
     }
 
     private static MultiLayerNetwork init(MultiLayerConfiguration conf) {
@@ -136,16 +143,15 @@ class FusedTrainingTest {
     @SuppressWarnings("deprecation")
     @Test
     void unsupportedNetworksAreRejectedWithTheReason() {
-        assertNull(FusedRnnGradient.unsupportedReason(network(CellType.LSTM, 3)));
-        assertNull(FusedRnnGradient.unsupportedReason(network(CellType.SIMPLE_RNN, 2)));
-
-        assertNull(FusedRnnGradient.unsupportedReason(network(CellType.GRU, 2)));
+        assertEquals(Set.of(), obstacleKinds(network(CellType.LSTM, 3), Engine.FUSED));
+        assertEquals(Set.of(), obstacleKinds(network(CellType.SIMPLE_RNN, 2), Engine.FUSED));
+        assertEquals(Set.of(), obstacleKinds(network(CellType.GRU, 2), Engine.FUSED));
 
         MultiLayerNetwork dropout = init(new DeepRnnBuilder().layers(2).hiddenUnits(8).vocabSize(6).dropout(0.2).build());
-        assertTrue(rejection(dropout).contains("dropout"));
+        rejection(dropout, Obstacle.Kind.DROPOUT);
         MultiLayerNetwork gruDropout = init(new DeepRnnBuilder().cell(CellType.GRU).layers(2).hiddenUnits(8).vocabSize(6)
                 .dropout(0.2).build());
-        String gruReason = rejection(gruDropout);
+        String gruReason = rejection(gruDropout, Obstacle.Kind.DROPOUT);
         assertTrue(gruReason.contains("layer 1 (GRU)") && gruReason.contains("dropout"), gruReason);
 
         MultiLayerNetwork gruNwc = init(new NeuralNetConfiguration.Builder().list()
@@ -153,53 +159,53 @@ class FusedTrainingTest {
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(8).nOut(6)
                         .dataFormat(RNNFormat.NCW).build())
                 .build());
-        String nwcReason = rejection(gruNwc);
+        String nwcReason = rejection(gruNwc, Obstacle.Kind.STRUCTURE);
         assertTrue(nwcReason.contains("layer 0 (GRU)") && nwcReason.contains("NWC"), nwcReason);
 
         MultiLayerNetwork gruL2 = init(new NeuralNetConfiguration.Builder().l2(1e-4).list()
                 .layer(new GRU.Builder().nIn(6).nOut(8).build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(8).nOut(6).build())
                 .build());
-        assertTrue(rejection(gruL2).contains("regularisation"));
+        rejection(gruL2, Obstacle.Kind.REGULARISATION);
 
         MultiLayerNetwork relu = init(new NeuralNetConfiguration.Builder().list()
                 .layer(new LSTM.Builder().nIn(6).nOut(8).activation(Activation.RELU).build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(8).nOut(6).build())
                 .build());
-        assertTrue(rejection(relu).contains("activation"));
+        assertEquals("layer 0 (LSTM): activation relu; only tanh is supported", rejection(relu, Obstacle.Kind.ACTIVATION));
 
         MultiLayerNetwork hardSigmoid = init(new NeuralNetConfiguration.Builder().list()
                 .layer(new LSTM.Builder().nIn(6).nOut(8).activation(Activation.TANH).gateActivationFunction(Activation.HARDSIGMOID).build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(8).nOut(6).build())
                 .build());
-        assertTrue(rejection(hardSigmoid).contains("gate activation"));
+        assertTrue(rejection(hardSigmoid, Obstacle.Kind.ACTIVATION).contains("gate activation"));
 
         MultiLayerNetwork graves = init(new NeuralNetConfiguration.Builder().list()
                 .layer(new GravesLSTM.Builder().nIn(6).nOut(8).activation(Activation.TANH).build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(8).nOut(6).build())
                 .build());
-        assertTrue(rejection(graves).contains("GravesLSTM"));
+        assertTrue(rejection(graves, Obstacle.Kind.STRUCTURE).contains("GravesLSTM"));
 
         MultiLayerNetwork mse = init(new NeuralNetConfiguration.Builder().list()
                 .layer(new LSTM.Builder().nIn(6).nOut(8).activation(Activation.TANH).build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).nIn(8).nOut(6).build())
                 .build());
-        assertNull(FusedRnnGradient.unsupportedReason(mse), "identity with MSE (the regression of notebook 4) is supported");
+        assertEquals(Set.of(), obstacleKinds(mse, Engine.FUSED), "identity with MSE (the regression of notebook 4) is supported");
 
         MultiLayerNetwork absolute = init(new NeuralNetConfiguration.Builder().list()
                 .layer(new LSTM.Builder().nIn(6).nOut(8).activation(Activation.TANH).build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.L1).activation(Activation.IDENTITY).nIn(8).nOut(6).build())
                 .build());
-        assertTrue(rejection(absolute).contains("loss"));
+        rejection(absolute, Obstacle.Kind.LOSS);
 
         MultiLayerNetwork l2 = init(new NeuralNetConfiguration.Builder().l2(1e-4).list()
                 .layer(new LSTM.Builder().nIn(6).nOut(8).activation(Activation.TANH).build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(8).nOut(6).build())
                 .build());
-        assertTrue(rejection(l2).contains("regularisation"));
+        rejection(l2, Obstacle.Kind.REGULARISATION);
 
         MultiLayerNetwork notInitialised = new MultiLayerNetwork(new DeepRnnBuilder().layers(1).hiddenUnits(4).vocabSize(6).build());
-        assertTrue(FusedRnnGradient.unsupportedReason(notInitialised).contains("init()"));
+        rejection(notInitialised, Obstacle.Kind.NOT_INITIALISED);
     }
 
     @Test
@@ -211,7 +217,8 @@ class FusedTrainingTest {
         DataSet masked = new DataSet(x, y, Nd4j.ones(DataType.FLOAT, 2, 4), Nd4j.ones(DataType.FLOAT, 2, 4));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> fused.compute(net, masked)).getMessage().contains("mask"));
         DataSet wrongVocab = new DataSet(Nd4j.zeros(DataType.FLOAT, 2, 5, 4), y);
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> fused.compute(net, wrongVocab)).getMessage().contains("size(1) = 6"));
+        assertEquals("This network reads batches as features [n, 6, t] and labels [n, 6, t] (DL4J's NCW layout); this batch has "
+                + "[2, 5, 4] and [2, 6, 4]", assertThrows(IllegalArgumentException.class, () -> fused.compute(net, wrongVocab)).getMessage());
         MultiLayerNetwork other = network(CellType.LSTM, 1);
         assertThrows(IllegalStateException.class, () -> fused.compute(other, new DataSet(x, y)));
     }

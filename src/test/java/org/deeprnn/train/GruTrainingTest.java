@@ -1,5 +1,6 @@
 package org.deeprnn.train;
 
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeprnn.engine.Dl4jBatchGradient;
 import org.deeprnn.engine.FusedRnnGradient;
 import org.deeprnn.engine.onednn.OneDnnGradient;
@@ -8,7 +9,6 @@ import org.deeprnn.model.CellType;
 import org.deeprnn.scratch.ScratchDeepRnn;
 import org.deeprnn.text.RandomSampling;
 import org.deeprnn.text.SequentialPartitioning;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -74,7 +74,7 @@ class GruTrainingTest {
     @Test
     void fusedPathCoversTheGruAndTheScratchModelSaysItDoesNot() {
         MultiLayerNetwork net = TrainingFixtures.network(CellType.GRU, DataType.FLOAT);
-        assertNull(FusedRnnGradient.unsupportedReason(net));
+        assertEquals(java.util.Set.of(), org.deeprnn.fixtures.EngineFixtures.obstacleKinds(net, org.deeprnn.engine.Engine.FUSED));
         IllegalArgumentException scratch = assertThrows(IllegalArgumentException.class, () -> ScratchDeepRnn.fromNetwork(net));
         assertTrue(scratch.getMessage().contains("GRU") && scratch.getMessage().contains("only mirrors SimpleRnn"), scratch.getMessage());
     }

@@ -1,10 +1,11 @@
 package org.deeprnn.train;
 
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeprnn.fixtures.RandomBatches;
 import org.deeprnn.model.CellType;
 import org.deeprnn.model.DeepRnnBuilder;
 import org.deeprnn.model.OutputMode;
-import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -32,16 +33,7 @@ class LossScalingTest {
     }
 
     static DataSet randomBatch(long seed) {
-        Random r = new Random(seed);
-        INDArray x = Nd4j.zeros(DataType.DOUBLE, BATCH, VOCAB, STEPS);
-        INDArray y = Nd4j.zeros(DataType.DOUBLE, BATCH, VOCAB, STEPS);
-        for (int b = 0; b < BATCH; b++) {
-            for (int t = 0; t < STEPS; t++) {
-                x.putScalar(new int[]{b, r.nextInt(VOCAB), t}, 1.0);
-                y.putScalar(new int[]{b, r.nextInt(VOCAB), t}, 1.0);
-            }
-        }
-        return new DataSet(x, y);
+        return RandomBatches.oneHot(new Random(seed), DataType.DOUBLE, BATCH, VOCAB, STEPS);
     }
 
 

@@ -2,7 +2,10 @@ package org.deeprnn.train;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeprnn.engine.BatchGradient;
+import org.deeprnn.engine.Engine;
 import org.deeprnn.engine.FusedRnnGradient;
+import org.deeprnn.engine.Obstacle;
+import org.deeprnn.engine.choice.EngineChoice;
 import org.deeprnn.engine.onednn.OneDnnGradient;
 import org.deeprnn.model.CellType;
 import org.deeprnn.text.SequentialPartitioning;
@@ -11,18 +14,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 
+import java.util.List;
 import java.util.function.Supplier;
 
+import static org.deeprnn.fixtures.EngineFixtures.assumeOneDnn;
 import static org.deeprnn.train.TrainingFixtures.CORPUS;
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The Trainer picks the oneDNN engine where it can, and trains the same perplexity curve on it as on the fused engine. */
 class OneDnnTrainingTest {
-
-    private static void assumeOneDnn() {
-        assumeTrue(OneDnnGradient.available(), "needs oneDNN's natives and ND4J's CPU backend: " + OneDnnGradient.unavailableReason());
-    }
 
     private static double[] curve(CellType cell, Supplier<BatchGradient> engine) {
         MultiLayerNetwork net = TrainingFixtures.network(cell, DataType.FLOAT);
@@ -44,10 +44,13 @@ class OneDnnTrainingTest {
     @Test
     void trainerChoosesOneDnnForFloatAndTheFusedEngineForDouble() {
         assumeOneDnn();
-        String chosen = Trainer.builder().build().describe(TrainingFixtures.network(CellType.LSTM, DataType.FLOAT));
-        assertTrue(chosen.endsWith("gradients: OneDnnGradient (oneDNN's RNN primitives; masked batches: Dl4jBatchGradient)"), chosen);
-        String doubles = Trainer.builder().build().describe(TrainingFixtures.network(CellType.GRU, DataType.DOUBLE));
-        assertTrue(doubles.contains("gradients: FusedRnnGradient (") && doubles.contains("no oneDNN path: ")
-                && doubles.contains("FLOAT only"), doubles);
+        EngineChoice floats = EngineChoice.of(TrainingFixtures.network(CellType.LSTM, DataType.FLOAT));
+        assertEquals(Engine.ONEDNN, floats.chosen());
+        assertInstanceOf(OneDnnGradient.class, floats.create());
+        assertEquals("OneDnnGradient (oneDNN's RNN primitives; masked batches: Dl4jBatchGradient)", floats.describe());
+        EngineChoice doubles = EngineChoice.of(TrainingFixtures.network(CellType.GRU, DataType.DOUBLE));
+        assertEquals(Engine.FUSED, doubles.chosen());
+        assertEquals(List.of(Obstacle.Kind.NOT_FLOAT), doubles.obstacles(Engine.ONEDNN).stream().map(Obstacle::kind).toList());
+        assertInstanceOf(FusedRnnGradient.class, doubles.create());
     }
 }

@@ -1,13 +1,5 @@
 package org.deeprnn.train;
 
-import org.deeprnn.engine.Dl4jBatchGradient;
-import org.deeprnn.engine.FusedRnnGradient;
-import org.deeprnn.model.CellType;
-import org.deeprnn.model.DeepRnnBuilder;
-import org.deeprnn.model.OutputMode;
-import org.deeprnn.text.RandomSampling;
-import org.deeprnn.text.SequentialPartitioning;
-import org.deeprnn.text.WindowSampling;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
@@ -16,6 +8,15 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeprnn.engine.Dl4jBatchGradient;
+import org.deeprnn.engine.FusedRnnGradient;
+import org.deeprnn.fixtures.RandomBatches;
+import org.deeprnn.model.CellType;
+import org.deeprnn.model.DeepRnnBuilder;
+import org.deeprnn.model.OutputMode;
+import org.deeprnn.text.RandomSampling;
+import org.deeprnn.text.SequentialPartitioning;
+import org.deeprnn.text.WindowSampling;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -120,14 +121,8 @@ class ResidualTrainingTest {
         int vocab = 5;
         ComputationGraph graph = graph(builder(cell, 3, 3, new Sgd(1.0)).vocabSize(vocab), true);
         Random r = new Random(17);
-        INDArray x = Nd4j.zeros(DataType.DOUBLE, 2, vocab, 5), y = Nd4j.zeros(DataType.DOUBLE, 2, vocab, 5);
-        for (int n = 0; n < 2; n++) {
-            for (int t = 0; t < 5; t++) {
-                x.putScalar(new int[]{n, r.nextInt(vocab), t}, 1.0);
-                y.putScalar(new int[]{n, r.nextInt(vocab), t}, 1.0);
-            }
-        }
-        DataSet batch = new DataSet(x, y);
+        DataSet batch = RandomBatches.oneHot(r, DataType.DOUBLE, 2, vocab, 5);
+        INDArray x = batch.getFeatures(), y = batch.getLabels();
         TrainedNetwork path = TrainedNetwork.of(graph);
         path.prepare(null, false, 5);
         double loss = path.compute(batch);

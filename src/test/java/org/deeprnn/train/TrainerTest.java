@@ -1,8 +1,12 @@
 package org.deeprnn.train;
 
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeprnn.engine.BatchGradient;
 import org.deeprnn.engine.Dl4jBatchGradient;
 import org.deeprnn.engine.FusedRnnGradient;
+import org.deeprnn.engine.choice.EngineChoice;
 import org.deeprnn.engine.onednn.OneDnnGradient;
 import org.deeprnn.generate.TextGenerator;
 import org.deeprnn.model.CellType;
@@ -12,16 +16,13 @@ import org.deeprnn.text.Corpus;
 import org.deeprnn.text.RandomSampling;
 import org.deeprnn.text.SequentialPartitioning;
 import org.deeprnn.text.TextPreprocessor;
-import org.deeplearning4j.nn.conf.GradientNormalization;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
-import org.nd4j.linalg.learning.config.Adam;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.io.ByteArrayOutputStream;
@@ -132,19 +133,13 @@ class TrainerTest {
         assertFalse(dl4jOnly.contains("global"), dl4jOnly);
         MultiLayerNetwork plain = network(CellType.LSTM, DataType.FLOAT);
         String plainText = Trainer.builder().noClipping().build().describe(plain);
-        String engine = OneDnnGradient.available() ? "OneDnnGradient (oneDNN's RNN primitives; masked batches: Dl4jBatchGradient)"
-                : "FusedRnnGradient (" + FusedRnnGradient.defaultProducts() + "; no oneDNN path: " + OneDnnGradient.unsupportedReason(plain)
-                + "; masked batches: Dl4jBatchGradient)";
-        assertTrue(plainText.endsWith("clipping: none; gradients: " + engine), plainText);
-        String dropout = Trainer.builder().build().describe(new MultiLayerNetwork(new DeepRnnBuilder().layers(2).hiddenUnits(4).vocabSize(5).dropout(0.2).build()));
-        // DeepRnnBuilder's dropout: the oneDNN engine applies it, the fused one does not
-        assertTrue(dropout.contains(OneDnnGradient.available() ? "gradients: OneDnnGradient"
-                : "gradients: Dl4jBatchGradient (no oneDNN path: " + OneDnnGradient.unavailableReason() + "; no fused path: "), dropout);
-        // a network neither engine handles: the line names both reasons, so a slow run says why it is slow
+        assertTrue(plainText.endsWith("clipping: none; gradients: " + EngineChoice.of(plain).describe()), plainText);
+        // a network neither fast engine handles: the line names both reasons, so a slow run says why it is slow
         MultiLayerNetwork layerNorm = new DeepRnnBuilder().cell(CellType.GRU).layerNorm(true).layers(2).hiddenUnits(4).vocabSize(5).network();
         String neither = Trainer.builder().build().describe(layerNorm);
-        assertTrue(neither.contains("gradients: Dl4jBatchGradient (no oneDNN path: " + OneDnnGradient.unsupportedReason(layerNorm)
-                + "; no fused path: " + FusedRnnGradient.unsupportedReason(layerNorm) + ")"), neither);
+        String reason = "layer 0 (GRU): layer normalisation is not supported (DL4J's engine trains the layer-normalised GRU) (and 1 more)";
+        String oneDnn = OneDnnGradient.unavailableReason() == null ? reason : OneDnnGradient.unavailableReason() + " (and 2 more)";
+        assertTrue(neither.endsWith("gradients: Dl4jBatchGradient (no oneDNN path: " + oneDnn + "; no fused path: " + reason + ")"), neither);
     }
 
     @Test
@@ -250,5 +245,19 @@ class TrainerTest {
         MultiLayerNetwork other = new DeepRnnBuilder().layers(1).hiddenUnits(4).vocabSize(7).network();
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new TextGenerator(other, CORPUS.vocab()))
                 .getMessage().contains("vocabulary"));
+    }
+
+    /** The benchmark's stepwise view trains exactly as fit does: same engine, loss scale, clipping and update. */
+    @Test
+    void stepwiseTrainsExactlyAsFit() {
+        List<DataSet> batches = new ArrayList<>();
+        new RandomSampling(CORPUS, 4, 10, 9).forEachRemaining(batches::add);
+        MultiLayerNetwork fitted = network(CellType.LSTM, DataType.DOUBLE), stepped = network(CellType.LSTM, DataType.DOUBLE);
+        Trainer trainer = Trainer.builder().epochs(1).learningRate(1.0).clipGlobalNorm(1.0).progress(null).build();
+        trainer.fit(fitted, new ListDataSetIterator<>(batches, 1));
+        try (Trainer.Steps steps = trainer.stepwise(stepped)) {
+            batches.forEach(steps::step);
+        }
+        assertEquals(0.0, fitted.params().sub(stepped.params()).amaxNumber().doubleValue(), 0.0);
     }
 }

@@ -9,9 +9,7 @@ import org.bytedeco.dnnl.rnn_primitive_desc_base;
 import org.bytedeco.dnnl.vanilla_rnn_backward;
 import org.bytedeco.dnnl.vanilla_rnn_forward;
 import org.bytedeco.dnnl.global.dnnl;
-import org.deeprnn.layer.GRU;
-import org.deeplearning4j.nn.conf.layers.LSTM;
-import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeprnn.model.CellType;
 
 /**
  * The three cells and how DL4J's parameter layout maps onto oneDNN's. DL4J stores each gate's block of
@@ -47,14 +45,12 @@ enum Cell {
         return fromDl4j[k];
     }
 
-    static Cell of(Layer conf) {
-        if (conf.getClass() == LSTM.class) {
-            return LSTM;
-        }
-        if (conf.getClass() == GRU.class) {
-            return GRU;
-        }
-        return SIMPLE_RNN;
+    static Cell of(CellType cell) {
+        return switch (cell) {
+            case LSTM -> LSTM;
+            case GRU -> GRU;
+            case SIMPLE_RNN -> SIMPLE_RNN;
+        };
     }
 
     /** Descriptors of one layer's activations, as both primitives of {@link #primitives} take them. */

@@ -1,22 +1,21 @@
 package org.deeprnn.engine.onednn;
 
 import org.deeprnn.engine.BatchGradient;
-import org.deeprnn.engine.FusedRnnGradient;
+import org.deeprnn.engine.Engine;
+import org.deeprnn.engine.NetworkReading;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A {@link BatchGradient} on oneDNN's recurrent primitives: for the networks {@link FusedRnnGradient}
+ * A {@link BatchGradient} on oneDNN's recurrent primitives: for the networks {@code FusedRnnGradient}
  * trains (stacks of DL4J {@code LSTM}, {@code SimpleRnn} and the project's {@code GRU} in any mix under an
  * {@code RnnOutputLayer} with softmax and cross-entropy, or identity and MSE), in FLOAT, it computes the
  * same summed loss and the same raw gradient, written into the network's flattened gradient view. Each
@@ -35,19 +34,15 @@ import java.util.Map;
  * <p>
  * Threads: oneDNN runs on OpenMP threads of the calling thread, their number set only around its own calls
  * (ND4J's operations in between and OpenBLAS are untouched; see {@code OneDnn}): a fixed count
- * ({@link #withThreads}; by default every core, or {@value #THREADS_VARIABLE}), or one or all cores,
- * whichever measures faster ({@link #adaptive}).
+ * ({@link #withThreads}; by default every core, or {@value #THREADS_VARIABLE}).
  * <p>
- * Not available (the {@code Trainer} then takes {@code FusedRnnGradient}) when oneDNN's natives do not load
- * on this platform, off ND4J's CPU backend, for DOUBLE networks, and for every network
- * {@code FusedRnnGradient} refuses other than for the dropout above; masked batches go to DL4J's engine as the contract says.
+ * Natives: each plan's primitives and memories are released when the plan is evicted, at {@link #finish} and at
+ * {@link #close}, not left to the garbage collector. Which networks it trains: {@link NetworkReading}'s obstacles for
+ * {@link Engine#ONEDNN}, and {@link #unavailableReason}; masked batches go to DL4J's engine as the contract says.
  */
 public final class OneDnnGradient implements BatchGradient {
     private static final int MAX_PLANS = 4;
-    /** Batches of a shape that the thread choice does not time. */
-    private static final int WARM_UP = 3;
-    private final ThreadChooser threads;
-    private Plan lastRun;
+    private final int threads;
     private final Map<Long, Plan> plans = new LinkedHashMap<>(8, 0.75f, true);
     private MultiLayerNetwork net;
     private Topology topology;
@@ -57,7 +52,7 @@ public final class OneDnnGradient implements BatchGradient {
     /** Where training masks come from; null: ND4J's random generator. */
     private DropoutMasks.Source maskSource;
 
-    private OneDnnGradient(ThreadChooser threads) {
+    private OneDnnGradient(int threads) {
         this.threads = threads;
     }
 
@@ -73,15 +68,6 @@ public final class OneDnnGradient implements BatchGradient {
      */
     public static OneDnnGradient create() {
         return withThreads(threadsFrom(System.getenv(THREADS_VARIABLE), Runtime.getRuntime().availableProcessors()));
-    }
-
-    /**
-     * The engine with oneDNN on one thread or on every core, whichever measures faster while it trains
-     * (see {@code ThreadChooser}: on a shared machine two threads can be far slower than one). Faster on a
-     * busy machine, but the choice depends on timing, so GRU results can differ from run to run.
-     */
-    public static OneDnnGradient adaptive() {
-        return new OneDnnGradient(ThreadChooser.adaptive(Runtime.getRuntime().availableProcessors()));
     }
 
     /** The thread count {@code value} of {@value #THREADS_VARIABLE} asks for, {@code cores} when it is unset or blank. */
@@ -107,7 +93,7 @@ public final class OneDnnGradient implements BatchGradient {
         if (threads < 1) {
             throw new IllegalArgumentException("oneDNN needs at least one thread, got " + threads);
         }
-        return new OneDnnGradient(ThreadChooser.fixed(threads));
+        return new OneDnnGradient(threads);
     }
 
     /** Whether oneDNN's natives load here and ND4J runs on its CPU backend. */
@@ -121,58 +107,35 @@ public final class OneDnnGradient implements BatchGradient {
         return backend != null ? backend : OneDnn.unavailableReason();
     }
 
-    /** Null when this engine can train {@code net}; otherwise why not (the Trainer then falls back). */
-    public static String unsupportedReason(MultiLayerNetwork net) {
-        String natives = unavailableReason();
-        if (natives != null) {
-            return natives;
-        }
-        String layers = FusedRnnGradient.unsupportedReasonAllowingDropout(net);
-        if (layers != null) {
-            return layers;
-        }
-        DataType type = net.params().dataType();
-        if (type != DataType.FLOAT) {
-            return "the network's data type is " + type + "; the oneDNN engine runs FLOAT only";
-        }
-        for (int i = 0; i < net.getnLayers(); i++) {
-            for (Map.Entry<String, INDArray> p : net.getLayer(i).paramTable().entrySet()) {
-                if (!Topology.contiguous(p.getValue())) {
-                    return "layer " + i + ": parameter " + p.getKey() + " is not one column-major run of floats";
-                }
-            }
-        }
-        return null;
-    }
-
     /** Takes every training mask from {@code source} instead of the random generator (tests against DL4J with one mask). */
     OneDnnGradient masksFrom(DropoutMasks.Source source) {
         this.maskSource = source;
         return this;
     }
 
-    /** The number of threads oneDNN runs the next batch on (fixed, or as last chosen). */
+    /** The number of threads oneDNN runs on. */
     public int threads() {
-        return threads.current();
+        return threads;
     }
 
+    /** @throws IllegalArgumentException where the natives do not load, or naming every setting of {@code net} this engine cannot reproduce */
     @Override
     public void prepare(MultiLayerNetwork net, boolean carryState, int numSteps) {
-        String reason = unsupportedReason(net);
-        if (reason != null) {
-            throw new IllegalArgumentException("OneDnnGradient cannot train this network: " + reason
-                    + ". Use FusedRnnGradient or Dl4jBatchGradient (the Trainer picks one by itself).");
+        String natives = unavailableReason();
+        if (natives != null) {
+            throw new IllegalArgumentException("OneDnnGradient cannot run here: " + natives
+                    + ". EngineChoice.of(net) says which engine can; the Trainer takes it by itself");
         }
+        NetworkReading reading = NetworkReading.of(net);
+        reading.require(Engine.ONEDNN);
         this.net = net;
         this.carry = carryState;
-        bind();
+        bind(reading);
     }
 
-    private void bind() {
-        topology = new Topology(net);
-        plans.clear();
-        current = null;
-        lastRun = null;
+    private void bind(NetworkReading reading) {
+        closePlans();
+        topology = new Topology(reading, net);
         hasState = false;
     }
 
@@ -193,12 +156,7 @@ public final class OneDnnGradient implements BatchGradient {
             plan.clearState();
         }
         current = plan;
-        int count = threads.next();
-        long start = System.nanoTime();
-        double loss = run(plan, features, labels, count, true);
-        threads.record(System.nanoTime() - start, plan == lastRun && plan.runs >= WARM_UP);
-        plan.runs++;
-        lastRun = plan;
+        double loss = run(plan, features, labels, threads, true);
         if (carry) {
             for (RecurrentStage s : plan.stages) {
                 s.carryState();
@@ -218,7 +176,7 @@ public final class OneDnnGradient implements BatchGradient {
         Plan plan = plan((int) features.size(0), (int) features.size(2));
         plan.clearState();
         hasState = false;
-        return run(plan, features, data.getLabels(), threads.current(), false);
+        return run(plan, features, data.getLabels(), threads, false);
     }
 
     /** The batch's features, after checking the network, the batch and the binding to DL4J's gradient view. */
@@ -229,9 +187,9 @@ public final class OneDnnGradient implements BatchGradient {
         if (data.getFeaturesMaskArray() != null || data.getLabelsMaskArray() != null) {
             throw new IllegalArgumentException("OneDnnGradient does not read masks; the Trainer sends masked batches to Dl4jBatchGradient");
         }
-        topology.checkBatch(data.getFeatures(), data.getLabels());
-        if (!topology.boundTo(net)) {
-            bind(); // DL4J replaced its gradient view (e.g. after init()): attach to the new one
+        topology.reading.checkBatch(data.getFeatures(), data.getLabels());
+        if (!topology.views.boundTo(net)) {
+            bind(topology.reading); // DL4J replaced its gradient view (e.g. after init()): attach to the new one
         }
         return data.getFeatures();
     }
@@ -280,12 +238,12 @@ public final class OneDnnGradient implements BatchGradient {
         Plan plan = plans.get(key);
         if (plan == null) {
             try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                plan = OneDnn.withThreads(threads.current(), () -> new Plan(topology, n, t));
+                plan = OneDnn.withThreads(threads, () -> new Plan(topology, n, t));
             }
             if (plans.size() >= MAX_PLANS) {
                 Long eldest = plans.keySet().iterator().next();
                 if (plans.get(eldest) != current) {
-                    plans.remove(eldest);
+                    plans.remove(eldest).close();
                 }
             }
             plans.put(key, plan);
@@ -298,37 +256,33 @@ public final class OneDnnGradient implements BatchGradient {
         hasState = false;
     }
 
+    /** Forgets the carried state and releases every plan's natives; the next batch builds its plan afresh. */
     @Override
     public void finish(MultiLayerNetwork net) {
         hasState = false;
+        closePlans();
+    }
+
+    /** Releases every plan's natives (as {@link #finish} does); the engine stays usable. */
+    @Override
+    public void close() {
+        hasState = false;
+        closePlans();
+    }
+
+    private void closePlans() {
+        plans.values().forEach(Plan::close);
         plans.clear();
         current = null;
-        lastRun = null;
     }
 
-    @Override
-    public boolean handlesMasks() {
-        return false;
+    /** The plans (one per batch shape) that hold natives now: at most {@value #MAX_PLANS}, none after {@link #finish}. */
+    List<Plan> openPlans() {
+        return List.copyOf(plans.values());
     }
 
-    /** None: a batch starts from the carried state, and its gradient treats that state as a constant. */
-    @Override
-    public String carriedStateProblem(MultiLayerNetwork net) {
-        return null;
-    }
-
-    /** The layers this engine is bound to, e.g. "LSTM(28->256), LSTM(256->256), output(256->28); oneDNN, 2 threads". */
+    /** The layers this engine is bound to, e.g. "LSTM(28->256), LSTM(256->256), output(256->28); oneDNN, 2 thread(s)". */
     public String describe() {
-        if (topology == null) {
-            return "not prepared; oneDNN, " + threads.describe();
-        }
-        List<String> parts = new ArrayList<>();
-        int in = topology.nIn;
-        for (int l = 0; l < topology.cells.length; l++) {
-            parts.add(topology.cells[l] + "(" + in + "->" + topology.hidden[l] + ")");
-            in = topology.hidden[l];
-        }
-        parts.add("output(" + in + "->" + topology.nOut + ")");
-        return String.join(", ", parts) + "; oneDNN, " + threads.describe();
+        return (topology == null ? "not prepared" : topology.reading.describeLayers()) + "; oneDNN, " + threads + " thread(s)";
     }
 }

@@ -1,7 +1,22 @@
 package org.deeprnn.engine.onednn;
 
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.binary;
+import org.bytedeco.dnnl.gru_backward;
+import org.bytedeco.dnnl.gru_forward;
+import org.bytedeco.dnnl.logsoftmax_forward;
+import org.bytedeco.dnnl.lstm_backward;
+import org.bytedeco.dnnl.lstm_forward;
+import org.bytedeco.dnnl.matmul;
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.primitive_desc_base;
 import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.softmax_forward;
+import org.bytedeco.dnnl.vanilla_rnn_backward;
+import org.bytedeco.dnnl.vanilla_rnn_forward;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -11,11 +26,19 @@ import org.nd4j.linalg.factory.Nd4j;
  * and labels, one {@link RecurrentStage} per layer wired to its neighbours (through {@link DropoutMasks} where a
  * layer drops its input), and the {@link OutputStage}.
  * Row r = s n + i of every [t n, *] array is sequence i at step s (oneDNN's {@code tnc}).
+ * <p>
+ * The oneDNN objects it creates (descriptors, primitives, memories, argument maps) are attached to one JavaCPP
+ * {@link PointerScope} and released by {@link #close}; its ND4J arrays stay with ND4J's own memory management.
  */
-final class Plan {
+final class Plan implements AutoCloseable {
+    /** The oneDNN classes a plan creates; the process-wide engine and stream ({@code OneDnn}) are not among them. */
+    @SuppressWarnings("unchecked")
+    private static final Class<? extends Pointer>[] OWNED = new Class[]{memory.class, memory.desc.class, primitive.class,
+            primitive_desc_base.class, IntMemoryMap.class, lstm_forward.desc.class, lstm_backward.desc.class, gru_forward.desc.class,
+            gru_backward.desc.class, vanilla_rnn_forward.desc.class, vanilla_rnn_backward.desc.class, matmul.desc.class,
+            softmax_forward.desc.class, logsoftmax_forward.desc.class, binary.desc.class};
+    private final PointerScope natives;
     final int n, t;
-    /** Batches this plan has run (the first few are slower: memory first touched, code paths warmed up). */
-    int runs;
     final INDArray input, labels;
     final RecurrentStage[] stages;
     final OutputStage output;
@@ -25,25 +48,47 @@ final class Plan {
     Plan(Topology net, int n, int t) {
         this.n = n;
         this.t = t;
-        int m = n * t, layers = net.cells.length;
-        INDArray[] x = new INDArray[layers + 1], dx = new INDArray[layers + 1];
-        for (int l = 0; l <= layers; l++) {
-            long width = l == 0 ? net.nIn : net.hidden[l - 1];
-            x[l] = Nd4j.create(DataType.FLOAT, new long[]{m, width}, 'c');
-            dx[l] = Nd4j.create(DataType.FLOAT, new long[]{m, width}, 'c');
+        OneDnn.stream(); // the shared engine and this thread's stream exist before the scope opens, so it never owns them
+        natives = new PointerScope(OWNED);
+        boolean built = false;
+        try {
+            int m = n * t, layers = net.cells.length;
+            INDArray[] x = new INDArray[layers + 1], dx = new INDArray[layers + 1];
+            for (int l = 0; l <= layers; l++) {
+                long width = l == 0 ? net.nIn : net.hidden[l - 1];
+                x[l] = Nd4j.create(DataType.FLOAT, new long[]{m, width}, 'c');
+                dx[l] = Nd4j.create(DataType.FLOAT, new long[]{m, width}, 'c');
+            }
+            input = x[0];
+            labels = Nd4j.create(DataType.FLOAT, new long[]{m, net.nOut}, 'c');
+            dropout = new DropoutMasks(net.retain, n, t, x, dx);
+            stages = new RecurrentStage[layers];
+            for (int l = 0; l < layers; l++) {
+                int in = l == 0 ? net.nIn : net.hidden[l - 1];
+                stages[l] = new RecurrentStage(net.cells[l], in, net.hidden[l], n, t, dropout.input(l), x[l + 1],
+                        dropout.inputGradient(l), dx[l + 1]);
+            }
+            inputCopy = new TimeMajor(input, n, net.nIn, t);
+            labelCopy = new TimeMajor(labels, n, net.nOut, t);
+            output = new OutputStage(m, net.hidden[layers - 1], net.nOut, net.mse, net.clipEps, x[layers], dx[layers], labels);
+            built = true;
+        } finally {
+            if (built) {
+                natives.extend(); // close() then only leaves the thread's scope stack; close() of the plan releases them
+            }
+            natives.close();
         }
-        input = x[0];
-        labels = Nd4j.create(DataType.FLOAT, new long[]{m, net.nOut}, 'c');
-        dropout = new DropoutMasks(net.retain, n, t, x, dx);
-        stages = new RecurrentStage[layers];
-        for (int l = 0; l < layers; l++) {
-            int in = l == 0 ? net.nIn : net.hidden[l - 1];
-            stages[l] = new RecurrentStage(net.cells[l], in, net.hidden[l], n, t, dropout.input(l), x[l + 1],
-                    dropout.inputGradient(l), dx[l + 1]);
-        }
-        inputCopy = new TimeMajor(input, n, net.nIn, t);
-        labelCopy = new TimeMajor(labels, n, net.nOut, t);
-        output = new OutputStage(m, net.hidden[layers - 1], net.nOut, net.mse, net.clipEps, x[layers], dx[layers], labels);
+    }
+
+    /** Releases the plan's oneDNN objects; it must not run again. */
+    @Override
+    public void close() {
+        natives.deallocate();
+    }
+
+    /** Whether {@link #close} has released the natives (a oneDNN primitive of the plan then points nowhere). */
+    boolean closed() {
+        return inputCopy.copy.isNull();
     }
 
     /** Copies a batch's features and labels ([n, width, t], DL4J's layout) into the time-major input and labels. */

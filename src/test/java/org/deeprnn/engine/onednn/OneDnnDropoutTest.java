@@ -10,11 +10,16 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeprnn.engine.BatchGradient;
 import org.deeprnn.engine.Dl4jBatchGradient;
+import org.deeprnn.engine.Engine;
 import org.deeprnn.engine.FusedRnnGradient;
+import org.deeprnn.engine.NetworkReading;
+import org.deeprnn.engine.Obstacle;
+import org.deeprnn.fixtures.EngineFixtures;
+import org.deeprnn.fixtures.RandomBatches;
+import org.deeprnn.fixtures.Stacks;
 import org.deeprnn.model.CellType;
 import org.deeprnn.model.DeepRnnBuilder;
 import org.deeprnn.train.Trainer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,9 +36,11 @@ import org.nd4j.linalg.schedule.ScheduleType;
 
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.IntFunction;
 
-import static org.deeprnn.engine.onednn.OneDnnGradientTest.*;
+import static org.deeprnn.fixtures.EngineFixtures.obstacleKinds;
+import static org.deeprnn.fixtures.GradientChecks.relativeDifference;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -42,20 +49,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * generator reproducible by seed; none in evaluation; and the dropout it still refuses.
  */
 class OneDnnDropoutTest {
-    static final double RETAIN = 0.6;
-    /** The largest relative gradient difference from DL4J seen by the mask test (printed once). */
-    static double worstAgainstDl4j;
-
-    @AfterAll
-    static void report() {
-        if (worstAgainstDl4j > 0) {
-            System.out.printf("oneDNN with dropout against DL4J with the same masks: largest relative gradient difference %.2e%n", worstAgainstDl4j);
-        }
-    }
+    private static final int VOCAB = 7, BATCH = 4, STEPS = 5;
+    private static final double FLOAT_TOLERANCE = 2e-5, RETAIN = 0.6;
 
     @BeforeAll
     static void needsOneDnn() {
-        assumeTrue(OneDnnGradient.available(), "needs oneDNN's natives and ND4J's CPU backend: " + OneDnnGradient.unavailableReason());
+        EngineFixtures.assumeOneDnn();
     }
 
     /** DL4J dropout with a mask the test sets before each batch (elements 0 or 1/retain), as DL4J's Dropout applies its own. */
@@ -85,9 +84,13 @@ class OneDnnDropoutTest {
     }
 
     /** A language model of {@code layers} {@code cell} layers of 6 units; layer l >= 1 reads its input through {@code dropout}. */
-    static MultiLayerNetwork stack(String cell, int layers, IntFunction<IDropout> dropout, long seed) {
-        return OneDnnGradientTest.stack(String.join(" ", java.util.Collections.nCopies(layers, cell)), 6, seed,
-                l -> l == 0 ? null : dropout.apply(l));
+    private static MultiLayerNetwork stack(String cell, int layers, IntFunction<IDropout> dropout, long seed) {
+        return Stacks.shifted(Stacks.of(String.join(" ", java.util.Collections.nCopies(layers, cell)), VOCAB, 6, DataType.FLOAT, seed,
+                l -> l == 0 ? null : dropout.apply(l)), seed);
+    }
+
+    private static DataSet batch(Random r, int batch, int steps) {
+        return RandomBatches.oneHot(r, DataType.FLOAT, batch, VOCAB, steps);
     }
 
     /** A mask of DL4J's layout [n, width, t]: each element 0, or 1/retain with probability retain. */
@@ -122,7 +125,6 @@ class OneDnnDropoutTest {
             double lr = dl4j.compute(ref, ds), lf = onednn.compute(fast, ds);
             assertEquals(lr, lf, FLOAT_TOLERANCE * lr, cell + " L=" + layers + " batch " + k + ": loss");
             double rel = relativeDifference(fast.getFlattenedGradients(), ref.gradient().gradient());
-            worstAgainstDl4j = Math.max(worstAgainstDl4j, rel);
             assertTrue(rel <= FLOAT_TOLERANCE, cell + " L=" + layers + " batch " + k + ": gradient differs by " + rel);
         }
         // the masks matter: the same batch with none gives another loss
@@ -133,7 +135,7 @@ class OneDnnDropoutTest {
     @Test
     void retainOneEqualsNoDropoutExactly() {
         MultiLayerNetwork kept = stack("LSTM", 3, l -> new Dropout(1.0), 3), plain = stack("LSTM", 3, l -> null, 3);
-        assertNull(OneDnnGradient.unsupportedReason(kept));
+        assertEquals(Set.of(), obstacleKinds(kept, Engine.ONEDNN));
         BatchGradient a = OneDnnGradient.withThreads(2), b = OneDnnGradient.withThreads(2);
         a.prepare(kept, true, STEPS);
         b.prepare(plain, true, STEPS);
@@ -195,14 +197,15 @@ class OneDnnDropoutTest {
         onOutput.init();
         assertReason(onOutput, "output layer: dropout on this layer's input is not supported");
         MultiLayerNetwork supported = stack("RNN", 2, l -> new Dropout(0.5), 1);
-        assertNull(OneDnnGradient.unsupportedReason(supported));
-        String fused = FusedRnnGradient.unsupportedReason(supported);
-        assertTrue(fused.startsWith("layer 1 (SimpleRnn): dropout is not supported by the fused engine"), fused);
+        assertEquals(Set.of(), obstacleKinds(supported, Engine.ONEDNN));
+        assertEquals(List.of(new Obstacle(Obstacle.Kind.DROPOUT, "layer 1 (SimpleRnn): dropout is not supported by the fused engine "
+                + "(the oneDNN engine applies it)")), NetworkReading.of(supported).obstacles(Engine.FUSED, false));
     }
 
     private static void assertReason(MultiLayerNetwork net, String start) {
-        String reason = OneDnnGradient.unsupportedReason(net);
-        assertTrue(reason != null && reason.startsWith(start), reason);
-        assertFalse(reason.contains("p="), "no toString of the dropout: " + reason);
+        List<Obstacle> against = NetworkReading.of(net).obstacles(Engine.ONEDNN, false);
+        assertEquals(List.of(Obstacle.Kind.UNSUPPORTED_DROPOUT), against.stream().map(Obstacle::kind).toList(), against.toString());
+        assertEquals(start, against.get(0).detail().substring(0, Math.min(start.length(), against.get(0).detail().length())));
+        assertFalse(against.get(0).detail().contains("p="), "no toString of the dropout: " + against);
     }
 }

@@ -1,5 +1,7 @@
 package org.deeprnn.engine.onednn;
 
+import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
@@ -9,9 +11,15 @@ import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeprnn.engine.BatchGradient;
+import org.deeprnn.engine.Engine;
 import org.deeprnn.engine.FusedRnnGradient;
+import org.deeprnn.engine.Obstacle;
+import org.deeprnn.engine.choice.EngineChoice;
+import org.deeprnn.fixtures.EngineFixtures;
+import org.deeprnn.fixtures.RandomBatches;
+import org.deeprnn.fixtures.Stacks;
 import org.deeprnn.layer.GRU;
-import org.junit.jupiter.api.AfterAll;
+import org.deeprnn.train.Trainer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,9 +35,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
+import static org.deeprnn.fixtures.EngineFixtures.obstacleKinds;
+import static org.deeprnn.fixtures.GradientChecks.relativeDifference;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -38,84 +49,25 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * raw gradient, for each cell, 1 to 3 layers and mixes, from zero and with the state carried across batches.
  */
 class OneDnnGradientTest {
-    static final int VOCAB = 7, BATCH = 4, STEPS = 5;
-    static final double FLOAT_TOLERANCE = 2e-5;
+    private static final int VOCAB = 7, BATCH = 4, STEPS = 5;
+    private static final double FLOAT_TOLERANCE = 2e-5;
 
     @BeforeAll
     static void needsOneDnn() {
-        assumeTrue(OneDnnGradient.available(), "needs oneDNN's natives and ND4J's CPU backend: " + OneDnnGradient.unavailableReason());
+        EngineFixtures.assumeOneDnn();
     }
 
-    /** A language model whose recurrent layers are {@code cells} from the bottom up, e.g. "GRU LSTM". */
-    static MultiLayerNetwork stack(String cells, int hidden, long seed) {
-        return stack(cells, hidden, seed, l -> null);
+    /** A language model whose recurrent layers are {@code cells} from the bottom up, e.g. "GRU LSTM", every parameter shifted. */
+    private static MultiLayerNetwork stack(String cells, int hidden, long seed) {
+        return Stacks.shifted(Stacks.of(cells, VOCAB, hidden, DataType.FLOAT, seed, l -> null), seed);
     }
 
-    /** As {@link #stack(String, int, long)}, layer l (from 0) reading its input through {@code dropout.apply(l)} where that is not null. */
-    static MultiLayerNetwork stack(String cells, int hidden, long seed, IntFunction<IDropout> dropout) {
-        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
-                .weightInit(WeightInit.XAVIER).updater(new Sgd(0.5)).list();
-        int in = VOCAB;
-        int l = 0;
-        for (String cell : cells.trim().split("\\s+")) {
-            BaseRecurrentLayer.Builder<?> layer = switch (cell) {
-                case "LSTM" -> new LSTM.Builder().activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID);
-                case "RNN" -> new SimpleRnn.Builder().activation(Activation.TANH);
-                case "GRU" -> new GRU.Builder();
-                default -> throw new IllegalArgumentException("unknown cell " + cell);
-            };
-            layer.nIn(in).nOut(hidden);
-            IDropout d = dropout.apply(l++);
-            if (d != null) {
-                layer.dropOut(d);
-            }
-            list.layer(layer.build());
-            in = hidden;
-        }
-        list.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
-                .nIn(hidden).nOut(VOCAB).build());
-        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
-        net.init();
-        // non-zero biases, so that a bias in the wrong gate shows
-        net.params().addi(Nd4j.rand(new Random(seed).nextLong(), net.params().shape()).castTo(DataType.FLOAT).subi(0.5).muli(0.2));
-        return net;
-    }
-
-    static DataSet batch(Random r, int batch, int steps) {
-        INDArray x = Nd4j.zeros(DataType.FLOAT, batch, VOCAB, steps);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, batch, VOCAB, steps);
-        for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < steps; t++) {
-                x.putScalar(new int[]{b, r.nextInt(VOCAB), t}, 1.0);
-                y.putScalar(new int[]{b, r.nextInt(VOCAB), t}, 1.0);
-            }
-        }
-        return new DataSet(x, y);
-    }
-
-    /** Largest |a - b| over the largest |b| (at least 1e-3). */
-    static double relativeDifference(INDArray a, INDArray b) {
-        double diff = Transforms.abs(a.sub(b)).maxNumber().doubleValue();
-        return diff / Math.max(1e-3, Transforms.abs(b).maxNumber().doubleValue());
-    }
-
-    /** The largest relative gradient difference from the fused engine seen by the equality tests (printed once). */
-    static double worst;
-    /** The finite-difference error of {@link #carriedStateGradientMatchesFiniteDifferences}, relative to the largest element. */
-    static double finiteDifferenceError = -1;
-
-    @AfterAll
-    static void report() {
-        if (worst > 0) {
-            System.out.printf("oneDNN against fused engine: largest relative gradient difference %.2e%n", worst);
-        }
-        if (finiteDifferenceError >= 0) {
-            System.out.printf("oneDNN against float finite differences: largest error %.2e of the largest element%n", finiteDifferenceError);
-        }
+    private static DataSet batch(Random r, int batch, int steps) {
+        return RandomBatches.oneHot(r, DataType.FLOAT, batch, VOCAB, steps);
     }
 
     /** Runs both engines over {@code batches} on two copies of one network and compares loss and gradient after each. */
-    static void compareWithFused(String what, Supplier<MultiLayerNetwork> factory, BatchGradient onednn, boolean carry,
+    private static void compareWithFused(String what, Supplier<MultiLayerNetwork> factory, BatchGradient onednn, boolean carry,
                                  List<DataSet> batches) {
         MultiLayerNetwork ref = factory.get(), fast = factory.get();
         BatchGradient fused = new FusedRnnGradient();
@@ -126,7 +78,6 @@ class OneDnnGradientTest {
             double lr = fused.compute(ref, ds), lf = onednn.compute(fast, ds);
             assertEquals(lr, lf, FLOAT_TOLERANCE * Math.abs(lr), what + " batch " + k + ": loss");
             double rel = relativeDifference(fast.getFlattenedGradients(), ref.gradient().gradient());
-            worst = Math.max(worst, rel);
             assertTrue(rel <= FLOAT_TOLERANCE, what + " batch " + k + ": gradient differs by " + rel);
         }
     }
@@ -147,7 +98,6 @@ class OneDnnGradientTest {
             double lr = fused.compute(ref, ds), lf = onednn.compute(fast, ds);
             assertEquals(lr, lf, FLOAT_TOLERANCE * lr, cells + " batch " + k + ": loss");
             double rel = relativeDifference(fast.gradient().gradient(), ref.gradient().gradient());
-            worst = Math.max(worst, rel);
             assertTrue(rel <= FLOAT_TOLERANCE, cells + " carry=" + carry + " batch " + k + ": gradient differs by " + rel);
         }
     }
@@ -242,7 +192,6 @@ class OneDnnGradientTest {
             double numeric = (up - down) / (2 * eps);
             worstError = Math.max(worstError, Math.abs(numeric - analytic.getDouble(i)) / scale);
         }
-        finiteDifferenceError = worstError;
         assertTrue(worstError < 1e-2, cells + ": finite differences differ by " + worstError + " of the largest gradient element");
     }
 
@@ -264,16 +213,19 @@ class OneDnnGradientTest {
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(4).nOut(VOCAB).build())
                 .build());
         doubles.init();
-        assertTrue(OneDnnGradient.unsupportedReason(doubles).contains("FLOAT only"), OneDnnGradient.unsupportedReason(doubles));
+        assertEquals(Set.of(Obstacle.Kind.NOT_FLOAT), obstacleKinds(doubles, Engine.ONEDNN));
+        assertEquals(Engine.FUSED, EngineChoice.of(doubles).chosen());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OneDnnGradient.create().prepare(doubles, false, STEPS));
-        assertTrue(e.getMessage().contains("FLOAT only") && e.getMessage().contains("FusedRnnGradient"), e.getMessage());
+        assertEquals("OneDnnGradient cannot train this network: the network's data type is DOUBLE; the oneDNN engine runs FLOAT only. "
+                + "EngineChoice.of(net) says which engine can; the Trainer takes it by itself", e.getMessage());
         MultiLayerNetwork dropout = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
                 .layer(new LSTM.Builder().activation(Activation.TANH).nIn(VOCAB).nOut(4).dropOut(0.5).build())
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(4).nOut(VOCAB).build())
                 .build());
         dropout.init();
-        assertEquals(FusedRnnGradient.unsupportedReason(dropout), OneDnnGradient.unsupportedReason(dropout));
-        assertNull(OneDnnGradient.unsupportedReason(stack("GRU LSTM RNN", 4, 1)));
+        assertEquals(Set.of(Obstacle.Kind.UNSUPPORTED_DROPOUT), obstacleKinds(dropout, Engine.ONEDNN));
+        assertEquals(Set.of(Obstacle.Kind.UNSUPPORTED_DROPOUT), obstacleKinds(dropout, Engine.FUSED));
+        assertEquals(Engine.ONEDNN, EngineChoice.of(stack("GRU LSTM RNN", 4, 1)).chosen());
         assertThrows(IllegalArgumentException.class, () -> OneDnnGradient.withThreads(0));
     }
 
@@ -308,5 +260,58 @@ class OneDnnGradientTest {
             params[run] = net.params().dup();
         }
         assertEquals(params[0], params[1]);
+    }
+
+    /** Batches of three shapes that change with {@code k}, so that every fit builds new plans. */
+    private static ListDataSetIterator<DataSet> changingShapes(Random r, int k) {
+        return new ListDataSetIterator<>(List.of(batch(r, 2 + k % 5, 3 + k % 7), batch(r, 3 + k % 4, 4 + k % 6), batch(r, 1 + k % 3, 5)), 1);
+    }
+
+    /**
+     * Native memory does not grow over many fits with changing shapes: after the garbage collector has run, the count
+     * of live JavaCPP objects with a native deallocator (oneDNN's, and ND4J's shape descriptors) is back where it was.
+     */
+    @Test
+    void nativesDoNotGrowOverManyFitsWithChangingShapes() throws InterruptedException {
+        MultiLayerNetwork net = stack("LSTM GRU", 6, 3);
+        Trainer trainer = Trainer.builder().epochs(1).learningRate(0.1).clipGlobalNorm(1).progress(null)
+                .batchGradient(OneDnnGradient::create).build();
+        Random r = new Random(7);
+        trainer.fit(net, changingShapes(r, 0));
+        long before = liveNativeObjects();
+        for (int k = 1; k <= 30; k++) {
+            trainer.fit(net, changingShapes(r, k));
+        }
+        long grown = liveNativeObjects() - before;
+        assertTrue(grown < 100, "live native objects grew by " + grown + " over 30 fits, each building three plans");
+    }
+
+    private static long liveNativeObjects() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100); // JavaCPP's deallocator thread frees what the collector found unreachable
+        }
+        return Pointer.totalCount();
+    }
+
+    /** A plan's natives are released when it is evicted (beyond four shapes) and by finish, without the garbage collector. */
+    @Test
+    void plansAreClosedWhenEvictedAndAtFinish() {
+        MultiLayerNetwork net = stack("RNN", 4, 2);
+        OneDnnGradient engine = OneDnnGradient.withThreads(1);
+        engine.prepare(net, false, STEPS);
+        Random r = new Random(3);
+        engine.compute(net, batch(r, 1, STEPS));
+        Plan first = engine.openPlans().get(0);
+        for (int n = 2; n <= 5; n++) {
+            engine.compute(net, batch(r, n, STEPS));
+            assertEquals(Math.min(n, 4), engine.openPlans().size(), "after batch size " + n);
+        }
+        assertTrue(first.closed(), "the plan of batch size 1 was evicted by the fifth shape");
+        List<Plan> open = engine.openPlans();
+        assertFalse(open.stream().anyMatch(Plan::closed));
+        engine.finish(net);
+        assertTrue(engine.openPlans().isEmpty());
+        assertTrue(open.stream().allMatch(Plan::closed), "finish closes every plan");
     }
 }

@@ -100,6 +100,9 @@ const browser = await puppeteer.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   headless: true,
   args: ["--no-sandbox", "--disable-gpu"],
+  // A notebook runs for minutes inside one page call on a slow or busy machine: puppeteer's
+  // default protocol limit of 180 s would end the test while the notebook is still running.
+  protocolTimeout: 20 * 60 * 1000,
 });
 try {
   for (const arg of notebooks) {

@@ -135,7 +135,8 @@ public final class Comparison {
 
     /** Records a run trained elsewhere, with {@link #NO_SEED}. */
     public Run add(String name, long parameters, TrainingResult result) {
-        return runs.put(name, List.of(new Run(Objects.requireNonNullElse(name, ""), NO_SEED, parameters, result))).get(0);
+        runs.requireFree(name);
+        return runs.put(name, List.of(new Run(name, NO_SEED, parameters, result))).get(0);
     }
 
     /**

@@ -55,6 +55,7 @@ public final class Trainer {
     private final List<EpochListener> listeners;
     private final Supplier<BatchGradient> engineFactory;
     private final Dl4jListeners dl4jListeners;
+    private final EarlyStopping stopping;
 
     private Trainer(Builder b) {
         this.epochs = b.epochs;
@@ -65,6 +66,7 @@ public final class Trainer {
         this.listeners = List.copyOf(b.listeners);
         this.engineFactory = b.engineFactory;
         this.dl4jListeners = new Dl4jListeners(b.dl4jListeners);
+        this.stopping = b.stopping;
     }
 
     private Trainer(Trainer t, PrintStream progress) {
@@ -76,6 +78,7 @@ public final class Trainer {
         this.listeners = t.listeners;
         this.engineFactory = t.engineFactory;
         this.dl4jListeners = t.dl4jListeners;
+        this.stopping = t.stopping;
     }
 
     public static Builder builder() {
@@ -204,25 +207,8 @@ public final class Trainer {
         if (progress != null) {
             progress.println(describe(model) + "; hidden state reset for every batch");
         }
-        ClippedStep clipped = new ClippedStep(clipTheta);
-        return new EpochLoop(epochs, printEvery, progress, listeners).run(new EpochLoop.Model() {
-            @Override
-            public EpochLoop.Step step(DataSet batch) {
-                Trainable.Batch b = model.lossAndGradient(batch);
-                return clipped.take(b.lossSum(), b.gradient(), EpochLoop.tokenCount(batch), () -> { },
-                        step -> model.subtractFromParameters(step.muli(learningRate)));
-            }
-
-            @Override
-            public double meanLoss(DataSetIterator validation) {
-                return Trainer.meanLoss(model, validation);
-            }
-
-            @Override
-            public boolean crossEntropy() {
-                return model.crossEntropy();
-            }
-        }, train, validation);
+        return new EpochLoop(epochs, printEvery, progress, listeners).stopEarly(stopping)
+                .run(new TrainableSteps(model, new ClippedStep(clipTheta), learningRate), train, validation);
     }
 
     private static void requireFreshState(DataSetIterator data, String model, String why) {
@@ -247,7 +233,7 @@ public final class Trainer {
         }
         net.prepare(engineFactory, carry, numSteps);
         try {
-            return new EpochLoop(epochs, printEvery, progress, listeners).run(new EpochLoop.Model() {
+            return new EpochLoop(epochs, printEvery, progress, listeners).stopEarly(stopping).run(new EpochLoop.Model() {
                 @Override
                 public void resetState() {
                     net.resetState();
@@ -408,13 +394,13 @@ public final class Trainer {
 
     /** {@link #describe(MultiLayerNetwork)} for a model that is not a DL4J network: plain SGD at this trainer's rate. */
     public String describe(Trainable model) {
-        return new TrainingDescription(epochs, learningRate, clipTheta)
+        return new TrainingDescription(epochs, stopping, learningRate, clipTheta)
                 .of(model.numParams(), "SGD", null, model.crossEntropy(), List.of(), model.gradientPath());
     }
 
     private String describe(TrainedNetwork net) {
         IUpdater updater = net.firstLayer() instanceof BaseLayer base ? base.getIUpdater() : null;
-        return new TrainingDescription(epochs, learningRate, clipTheta).of(net.numParams(),
+        return new TrainingDescription(epochs, stopping, learningRate, clipTheta).of(net.numParams(),
                 updater == null ? null : updater.getClass().getSimpleName(), updater, isCrossEntropy(net),
                 TrainingDescription.layerClipping(net), net.gradientPath(engineFactory));
     }
@@ -429,6 +415,7 @@ public final class Trainer {
         private final List<EpochListener> listeners = new ArrayList<>();
         private final List<TrainingListener> dl4jListeners = new ArrayList<>();
         private Supplier<BatchGradient> engineFactory;
+        private EarlyStopping stopping;
 
         public Builder epochs(int epochs) {
             if (epochs <= 0) {
@@ -491,6 +478,15 @@ public final class Trainer {
          */
         public Builder batchGradient(Supplier<BatchGradient> engineFactory) {
             this.engineFactory = Objects.requireNonNull(engineFactory, "engineFactory");
+            return this;
+        }
+
+        /**
+         * Stop a fit once its validation metric has not improved for {@code patience} epochs; {@link #epochs} is then
+         * the cap. A fit without a validation iterator is refused.
+         */
+        public Builder earlyStopping(int patience) {
+            this.stopping = EarlyStopping.afterNoImprovementFor(patience);
             return this;
         }
 

@@ -12,7 +12,7 @@ import java.util.Locale;
  * The one line in which {@link Trainer#describe} says what a training will do, for DL4J networks and
  * {@link Trainable} models alike, so both are described in the same words.
  */
-record TrainingDescription(int epochs, Double learningRate, double clipTheta) {
+record TrainingDescription(int epochs, EarlyStopping stopping, Double learningRate, double clipTheta) {
 
     /** Each layer's own DL4J gradient normalisation, which runs inside the updater, one entry per layer that has one. */
     static List<String> layerClipping(TrainedNetwork net) {
@@ -34,7 +34,10 @@ record TrainingDescription(int epochs, Double learningRate, double clipTheta) {
     String of(long numParams, String updaterName, IUpdater configured, boolean crossEntropy, List<String> layerClips,
               String gradientPath) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "training %d epochs, %,d parameters, ", epochs, numParams));
+        s.append(stopping == null ? String.format(Locale.ROOT, "training %d epochs, ", epochs)
+                : String.format(Locale.ROOT, "training up to %d epochs (stopping after %d without a better validation), ",
+                        epochs, stopping.patience()));
+        s.append(String.format(Locale.ROOT, "%,d parameters, ", numParams));
         if (updaterName != null) {
             s.append("updater ").append(updaterName);
         }

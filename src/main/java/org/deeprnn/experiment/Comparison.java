@@ -1,43 +1,37 @@
 package org.deeprnn.experiment;
 
 import org.deeprnn.chart.LineChart;
-import org.deeprnn.text.SequenceIterator;
 import org.deeprnn.train.EpochResult;
+import org.deeprnn.train.Trainable;
 import org.deeprnn.train.Trainer;
-import org.deeprnn.train.TrainingDivergedException;
 import org.deeprnn.train.TrainingResult;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongFunction;
-import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
  * Several training runs of one experiment side by side (the depth sweep, the cells, each piece of
- * training advice), for stacked networks and graphs alike. With {@link #seeds(long...)} every
- * setting trains once per seed, so its table and charts show the mean and the spread a verdict has
- * to beat; without seeds each name is one run.
+ * training advice). Each setting is trained by {@link #train} from a function of the seed that builds
+ * its model (a {@code MultiLayerNetwork}, a {@code ComputationGraph} or a {@link Trainable}); with
+ * {@link #seeds(long...)} it trains once per seed, so its table and charts show the mean and the spread a
+ * verdict has to beat, without seeds once. A run that diverges is recorded as diverged at its epoch
+ * either way, never dropped and never ending the comparison.
  */
 public final class Comparison {
-    /** The seed of a run trained on a network built outside the comparison. */
+    /** The seed a setting's model function gets in a comparison without seeds, and the seed its run records. */
     public static final long NO_SEED = Long.MIN_VALUE;
 
     private final String title;
-    private final PrintStream progress;
-    private final Map<String, List<Run>> runs = new LinkedHashMap<>();
+    private final Runs runs;
+    private final RunCharts charts;
+    private PrintStream progress = System.out;
     private long[] seeds = new long[0];
-    private int chartWidth = LineChart.DEFAULT_WIDTH;
-    private int chartHeight = LineChart.DEFAULT_HEIGHT;
+    private DataSetIterator validation;
 
     /** One finished run: its setting's name, its seed, how many parameters the model has, and its training history. */
     public record Run(String name, long seed, long parameters, TrainingResult result) {
@@ -46,11 +40,12 @@ public final class Comparison {
             Objects.requireNonNull(result, "result");
         }
 
-        public Run(String name, long parameters, TrainingResult result) {
-            this(name, NO_SEED, parameters, result);
+        /** Whether training stopped on divergence; then the last epoch of the history is the one it diverged at, with infinite loss. */
+        public boolean diverged() {
+            return result.last().loss() == Double.POSITIVE_INFINITY;
         }
 
-        /** Mean training seconds per epoch (validation excluded; the epoch a run diverged in does not count). */
+        /** Mean training seconds per epoch (validation excluded; the epoch a run diverged at does not count). */
         public double secondsPerEpoch() {
             return result.epochs().stream().filter(e -> Double.isFinite(e.loss())).mapToDouble(EpochResult::trainSeconds)
                     .average().orElse(Double.NaN);
@@ -68,20 +63,19 @@ public final class Comparison {
         }
     }
 
-    /** A comparison that prints a line before (single runs) or after (seeded runs) each run to {@code System.out}. */
-    public Comparison(String title) {
-        this(title, System.out);
+    private Comparison(String title) {
+        this.title = Objects.requireNonNull(title, "title");
+        this.runs = new Runs(title);
+        this.charts = new RunCharts(title, runs);
     }
 
-    /** @param progress where {@link #train} reports each run; null for silence */
-    public Comparison(String title, PrintStream progress) {
-        this.title = Objects.requireNonNull(title, "title");
-        this.progress = progress;
+    /** A comparison without seeds or validation data that reports its runs on {@code System.out}. */
+    public static Comparison of(String title) {
+        return new Comparison(title);
     }
 
     /**
-     * The seeds every factory-built setting trains with, in this order ({@link #train(String, LongFunction, Trainer,
-     * DataSetIterator, DataSetIterator)}); returns this comparison.
+     * The seeds every setting trains with, in this order; returns this comparison.
      *
      * @throws IllegalArgumentException if there are none or one repeats
      */
@@ -94,11 +88,29 @@ public final class Comparison {
         return this;
     }
 
+    /** The data every run is measured on after each epoch (the same for every setting); returns this comparison. */
+    public Comparison validation(DataSetIterator validation) {
+        this.validation = Objects.requireNonNull(validation, "validation");
+        return this;
+    }
+
+    /** No lines from this comparison or its trainers while they train; returns this comparison. */
+    public Comparison quiet() {
+        return progress(null);
+    }
+
+    /**
+     * Where the comparison reports its runs (null for silence): a heading before a single run, whose trainer then
+     * prints its own lines, or one line after each seed, the trainer silenced; returns this comparison.
+     */
+    public Comparison progress(PrintStream out) {
+        this.progress = out;
+        return this;
+    }
+
     /** The size in pixels of the charts drawn after this call (smaller panels for small multiples); returns this comparison. */
     public Comparison chartSize(int width, int height) {
-        new LineChart(null, null, null, width, height);  // the chart's own check of the size
-        this.chartWidth = width;
-        this.chartHeight = height;
+        charts.size(width, height);
         return this;
     }
 
@@ -108,57 +120,23 @@ public final class Comparison {
     }
 
     /**
-     * Initialises nothing: trains {@code net} as it is with {@code trainer}, records the run under
-     * {@code name} and returns its history.
-     */
-    public TrainingResult train(String name, MultiLayerNetwork net, Trainer trainer, DataSetIterator training,
-                                DataSetIterator validation) {
-        return record(name, net.numParams(), () -> trainer.fit(net, training, validation));
-    }
-
-    /**
-     * As {@link #train(String, MultiLayerNetwork, Trainer, DataSetIterator, DataSetIterator)} for a
-     * graph, such as the residual stacks of {@code DeepRnnBuilder.buildGraph(true)}.
-     */
-    public TrainingResult train(String name, ComputationGraph graph, Trainer trainer, DataSetIterator training,
-                                DataSetIterator validation) {
-        return record(name, graph.numParams(), () -> trainer.fit(graph, training, validation));
-    }
-
-    /**
-     * Trains one network per seed of {@link #seeds(long...)}, each built by {@code network} from its seed, on the
-     * same data (the same batches in the same order for every seed), and reports one line per run (the trainer's own
-     * lines are silenced).
+     * Trains the setting {@code name}: once per seed, each time on a model that {@code model} builds from the seed
+     * (a {@code MultiLayerNetwork}, a {@code ComputationGraph} or a {@link Trainable}), all on the same batches in
+     * the same order, measured on the {@link #validation} data if any; without seeds once, with {@link #NO_SEED}.
      *
-     * @throws IllegalStateException if no seeds were set
+     * @return the runs, one per seed, also recorded under {@code name}
+     * @throws IllegalArgumentException if the name is empty or taken, or the function returns another kind of model
      */
-    public List<Run> train(String name, LongFunction<MultiLayerNetwork> network, Trainer trainer,
-                           DataSetIterator training, DataSetIterator validation) {
-        Objects.requireNonNull(network, "network");
-        Trainer quiet = trainer.silent();
-        return trainSeeds(name, training, validation, seed -> {
-            MultiLayerNetwork net = network.apply(seed);
-            return new Run(name, seed, net.numParams(), fitOrDiverged(() -> quiet.fit(net, training, validation)));
-        });
+    public List<Run> train(String name, LongFunction<?> model, Trainer trainer, DataSetIterator training) {
+        runs.requireFree(name);
+        RunProgress printer = new RunProgress(title, progress);
+        return runs.put(name, new SeedRunner(seeds, validation, printer).train(name, model, trainer, training));
     }
 
-    /** As {@link #train(String, LongFunction, Trainer, DataSetIterator, DataSetIterator)} for graphs. */
-    public List<Run> trainGraph(String name, LongFunction<ComputationGraph> graph, Trainer trainer,
-                                DataSetIterator training, DataSetIterator validation) {
-        Objects.requireNonNull(graph, "graph");
-        Trainer quiet = trainer.silent();
-        return trainSeeds(name, training, validation, seed -> {
-            ComputationGraph g = graph.apply(seed);
-            return new Run(name, seed, g.numParams(), fitOrDiverged(() -> quiet.fit(g, training, validation)));
-        });
-    }
-
-    /** Records a run trained elsewhere (for example a network that is not a MultiLayerNetwork). */
+    /** Records a run trained elsewhere, with {@link #NO_SEED}. */
     public Run add(String name, long parameters, TrainingResult result) {
-        requireFreeName(name);
-        Run run = new Run(name, parameters, result);
-        runs.put(name, List.of(run));
-        return run;
+        runs.requireFree(name);
+        return runs.put(name, List.of(new Run(name, NO_SEED, parameters, result))).get(0);
     }
 
     /**
@@ -166,14 +144,9 @@ public final class Comparison {
      * earlier one (the short-text runs against the whole book).
      */
     public List<Run> include(String name, List<Run> trained) {
-        requireFreeName(name);
         Objects.requireNonNull(trained, "trained");
-        if (trained.isEmpty()) {
-            throw new IllegalArgumentException("No runs to include under '" + name + "'");
-        }
-        List<Run> renamed = trained.stream().map(r -> new Run(name, r.seed(), r.parameters(), r.result())).toList();
-        runs.put(name, renamed);
-        return renamed;
+        runs.requireFree(name);
+        return runs.put(name, trained.stream().map(r -> new Run(name, r.seed(), r.parameters(), r.result())).toList());
     }
 
     public String title() {
@@ -182,26 +155,22 @@ public final class Comparison {
 
     /** Every run, setting by setting and seed by seed. */
     public List<Run> runs() {
-        return runs.values().stream().flatMap(List::stream).toList();
+        return runs.all();
     }
 
     /** The names of the settings, in the order they were trained. */
     public List<String> names() {
-        return List.copyOf(runs.keySet());
+        return runs.names();
     }
 
     /** The runs of one setting, one per seed. */
     public List<Run> runs(String name) {
-        List<Run> r = runs.get(name);
-        if (r == null) {
-            throw new IllegalArgumentException("No run named '" + name + "' in '" + title + "'; the runs are " + runs.keySet());
-        }
-        return r;
+        return runs.of(name);
     }
 
     /** @throws IllegalArgumentException if no run has that name, or the name has one run per seed */
     public Run run(String name) {
-        List<Run> r = runs(name);
+        List<Run> r = runs.of(name);
         if (r.size() > 1) {
             throw new IllegalArgumentException("'" + name + "' has " + r.size() + " runs, one per seed: use runs(name), or "
                     + "finalValidation(name) and spread(name, ...) for their summary");
@@ -212,7 +181,7 @@ public final class Comparison {
     /** Any per-run number over the runs of one setting, for example {@code Run::secondsPerEpoch}. */
     public Spread spread(String name, ToDoubleFunction<Run> measure) {
         Objects.requireNonNull(measure, "measure");
-        return new Spread(runs(name).stream().mapToDouble(measure).toArray());
+        return new Spread(runs.of(name).stream().mapToDouble(measure).toArray());
     }
 
     /** The last epoch's validation metric (perplexity for language models) over the seeds of one setting. */
@@ -231,8 +200,7 @@ public final class Comparison {
      * before clipping, for several seeds the validation metric's mean ± sd and range.
      */
     public String table() {
-        requireRuns();
-        return RunTable.of(runs);
+        return RunTable.of(runs.nonEmpty());
     }
 
     /**
@@ -242,8 +210,7 @@ public final class Comparison {
      * a run that blew up shows where it did.
      */
     public LineChart chart(String chartTitle, String yAxisTitle, ToDoubleFunction<EpochResult> measure) {
-        requireRuns();
-        return chart(chartTitle, yAxisTitle, measure, runs.keySet().toArray(String[]::new));
+        return charts.chart(chartTitle, yAxisTitle, measure, runs.names());
     }
 
     /**
@@ -254,21 +221,7 @@ public final class Comparison {
      * @throws IllegalArgumentException if a name has no run
      */
     public LineChart chart(String chartTitle, String yAxisTitle, ToDoubleFunction<EpochResult> measure, String... names) {
-        requireRuns();
-        Objects.requireNonNull(measure, "measure");
-        LineChart chart = new LineChart(chartTitle, "epoch", yAxisTitle, chartWidth, chartHeight);
-        List<String> settings = names();
-        for (String name : names) {
-            SeedCurves.of(runs(name), measure).drawOn(chart, name);
-            if (chart.seriesNames().contains(name)) {
-                chart.styleAs(name, settings.indexOf(name));
-            }
-        }
-        if (chart.seriesNames().isEmpty()) {
-            throw new IllegalArgumentException("No run of '" + title + "' has a finite value of this measure to draw "
-                    + "(validation measures need validation data)");
-        }
-        return chart;
+        return charts.chart(chartTitle, yAxisTitle, measure, List.of(names));
     }
 
     /**
@@ -276,90 +229,6 @@ public final class Comparison {
      * with the min–max band), so one panel can hold two measures of a setting, such as training and validation.
      */
     public LineChart addCurve(LineChart chart, String seriesName, String name, ToDoubleFunction<EpochResult> measure) {
-        Objects.requireNonNull(chart, "chart");
-        Objects.requireNonNull(measure, "measure");
-        SeedCurves.of(runs(name), measure).drawOn(chart, seriesName);
-        return chart;
-    }
-
-    private List<Run> trainSeeds(String name, DataSetIterator training, DataSetIterator validation, LongFunction<Run> oneSeed) {
-        requireFreeName(name);
-        if (seeds.length == 0) {
-            throw new IllegalStateException("'" + title + "' has no seeds: call seeds(...) first, or train one network "
-                    + "with train(name, net, trainer, training, validation)");
-        }
-        List<Run> done = new ArrayList<>();
-        for (long seed : seeds) {
-            rewind(training);
-            rewind(validation);
-            long start = System.nanoTime();
-            Run run = oneSeed.apply(seed);
-            done.add(run);
-            if (progress != null) {
-                EpochResult last = run.result().last();
-                if (!Double.isFinite(last.loss())) {
-                    progress.println(String.format(Locale.ROOT, "%s: %s, seed %d: diverged in epoch %d, %.1f s", title, name, seed,
-                            last.epoch(), (System.nanoTime() - start) / 1e9));
-                    continue;
-                }
-                progress.println(String.format(Locale.ROOT, "%s: %s, seed %d: %s %s%s, %.1f s", title, name, seed,
-                        last.hasValidation() ? "validation" : "training", last.metricName(),
-                        " " + Spread.format(last.hasValidation() ? last.validationMetric() : last.metric()),
-                        (System.nanoTime() - start) / 1e9));
-            }
-        }
-        runs.put(name, List.copyOf(done));
-        return done;
-    }
-
-    /**
-     * A seed whose training diverged is kept, not dropped (dropping it would flatter the setting): its history
-     * ends with an epoch of infinite loss and gradient norm, the epoch it diverged in, so its final metrics are
-     * infinite and its curves stop before that epoch.
-     */
-    private static TrainingResult fitOrDiverged(Supplier<TrainingResult> fit) {
-        try {
-            return fit.get();
-        } catch (TrainingDivergedException e) {
-            List<EpochResult> epochs = new ArrayList<>(e.completedEpochs());
-            boolean crossEntropy = epochs.isEmpty() || epochs.get(0).crossEntropy();
-            double inf = Double.POSITIVE_INFINITY;
-            epochs.add(new EpochResult(e.epoch(), inf, inf, 0, 0, inf, crossEntropy));
-            return new TrainingResult(epochs, Double.NaN);
-        }
-    }
-
-    /** Every seed sees the same batches in the same order: the project's samplers start over, others are reset. */
-    private static void rewind(DataSetIterator data) {
-        if (data instanceof SequenceIterator s) {
-            s.rewind();
-        } else if (data != null && data.resetSupported()) {
-            data.reset();
-        }
-    }
-
-    private TrainingResult record(String name, long parameters, Supplier<TrainingResult> training) {
-        requireFreeName(name);
-        if (progress != null) {
-            progress.println("== " + title + ": " + name);
-        }
-        TrainingResult result = training.get();
-        add(name, parameters, result);
-        return result;
-    }
-
-    private void requireFreeName(String name) {
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("A run needs a non-empty name");
-        }
-        if (runs.containsKey(name)) {
-            throw new IllegalArgumentException("'" + title + "' already has a run named '" + name + "': give each run its own name");
-        }
-    }
-
-    private void requireRuns() {
-        if (runs.isEmpty()) {
-            throw new IllegalStateException("'" + title + "' has no runs yet: train(...) or add(...) some first");
-        }
+        return charts.addCurve(chart, seriesName, name, measure);
     }
 }

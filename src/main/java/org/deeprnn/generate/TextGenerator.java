@@ -1,5 +1,6 @@
 package org.deeprnn.generate;
 
+import org.deeprnn.check.Require;
 import org.deeprnn.text.OneHot;
 import org.deeprnn.text.Vocab;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -88,10 +89,7 @@ public final class TextGenerator {
     }
 
     private static void checkTemperature(double temperature) {
-        if (!(temperature > 0) || Double.isInfinite(temperature)) {
-            throw new IllegalArgumentException("The temperature must be a positive finite number, got " + temperature
-                    + "; for greedy decoding (the limit of temperature -> 0) call predict");
-        }
+        Require.positiveFinite("The temperature", temperature, "for greedy decoding (the limit of temperature -> 0) call predict");
     }
 
     /** An index drawn with the given probabilities (summing to 1). */

@@ -1,5 +1,6 @@
 package org.deeprnn.model;
 
+import org.deeprnn.check.Require;
 import org.deeprnn.layer.GRU;
 import org.deeprnn.text.Vocab;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -239,8 +240,8 @@ public final class DeepRnnBuilder {
     }
 
     private void validate() {
-        requirePositive("layers", layers, "a deep RNN has at least one recurrent layer");
-        requirePositive("hiddenUnits", hiddenUnits, "every layer needs at least one unit");
+        Require.atLeastOne("layers", layers, "a deep RNN has at least one recurrent layer");
+        Require.atLeastOne("hiddenUnits", hiddenUnits, "every layer needs at least one unit");
         requireSizes();
         if (!(dropout >= 0.0 && dropout < 1.0)) {
             throw new IllegalArgumentException("dropout is a drop probability in [0, 1), got " + dropout);
@@ -299,13 +300,7 @@ public final class DeepRnnBuilder {
                     + "the size of the Vocab the data uses, or inputSize(...) and outputSize(...) to the number of "
                     + "input features and outputs per step");
         }
-        requirePositive("inputSize", inputSize, "set it to the number of input features per step (vocabSize(...) for one-hot text)");
-        requirePositive("outputSize", outputSize, "set it to the number of values predicted per step (vocabSize(...) for text)");
-    }
-
-    static void requirePositive(String name, int value, String why) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(name + " must be at least 1, got " + value + ": " + why);
-        }
+        Require.atLeastOne("inputSize", inputSize, "set it to the number of input features per step (vocabSize(...) for one-hot text)");
+        Require.atLeastOne("outputSize", outputSize, "set it to the number of values predicted per step (vocabSize(...) for text)");
     }
 }

@@ -1,5 +1,7 @@
 package org.deeprnn.model;
 
+import org.deeprnn.check.Require;
+
 /**
  * The chapter's parameter formulas for an L-layer RNN language model, layer by layer
  * (notebook 2, "What depth costs: parameters and work per step"): a recurrent layer with n inputs and h units holds
@@ -15,10 +17,10 @@ public record ParameterCount(CellType cell, int layers, int hiddenUnits, int inp
             throw new IllegalArgumentException("layerNorm counts the gains of the layer-normalised GRU; cell " + cell
                     + " has no layer normalisation here");
         }
-        DeepRnnBuilder.requirePositive("layers", layers, "a deep RNN has at least one recurrent layer");
-        DeepRnnBuilder.requirePositive("hiddenUnits", hiddenUnits, "every layer needs at least one unit");
-        DeepRnnBuilder.requirePositive("inputSize", inputSize, "the input has at least one feature (one-hot over a vocabulary for text)");
-        DeepRnnBuilder.requirePositive("outputSize", outputSize, "the output has at least one value (a distribution over a vocabulary for text)");
+        Require.atLeastOne("layers", layers, "a deep RNN has at least one recurrent layer");
+        Require.atLeastOne("hiddenUnits", hiddenUnits, "every layer needs at least one unit");
+        Require.atLeastOne("inputSize", inputSize, "the input has at least one feature (one-hot over a vocabulary for text)");
+        Require.atLeastOne("outputSize", outputSize, "the output has at least one value (a distribution over a vocabulary for text)");
     }
 
     /** The count without layer normalisation. */

@@ -1,10 +1,8 @@
 package org.deeprnn.scratch;
 
-import org.deeprnn.text.SequenceIterator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
@@ -53,13 +51,5 @@ final class ModelInput {
             throw new IllegalArgumentException("Expected floating-point features, got data type " + x.dataType());
         }
         return x.dataType() == dataType ? x : x.castTo(dataType);
-    }
-
-    static void requireFreshState(DataSetIterator data, String role) {
-        if (data instanceof SequenceIterator s && s.carriesStateAcrossBatches()) {
-            throw new IllegalArgumentException("The " + role + " iterator continues each sequence in the next batch "
-                    + "(sequential partitioning), but this model starts every batch from a zero state: use RandomSampling "
-                    + "or WindowSampling, or train the DL4J network with Trainer");
-        }
     }
 }

@@ -1,9 +1,8 @@
 package org.deeprnn.scratch;
 
-import org.deeprnn.train.EpochListener;
 import org.deeprnn.train.EpochLoop;
-import org.deeprnn.train.GlobalNormClipping;
-import org.deeprnn.train.TrainingResult;
+import org.deeprnn.train.Trainable;
+import org.deeprnn.train.Trainer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeprnn.scratch.ScratchDeepRnn.LayerWeights;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -14,15 +13,12 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Random;
 
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
@@ -32,8 +28,8 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
  * T steps as SameDiff ops ({@link #rnnLayer}); the deep model calls it once per layer, feeding the
  * hidden states of layer l to layer l+1, and tops the last layer with O_t = H_t^(L) W_hq + b_q and the
  * mean softmax cross-entropy per predicted token. ND4J's automatic differentiation supplies the
- * gradients, so no backward pass is written by hand; training follows d2l (and the project's
- * {@link Trainer}): SGD on the mean per-token loss after clipping the global gradient norm.
+ * gradients, so no backward pass is written by hand. The model is a {@link Trainable}: the project's
+ * {@link Trainer} trains it with the same loop, clipping and progress lines as a DL4J network.
  *
  * <p>Data come in DL4J's recurrent layout: features and one-hot labels [n, vocab, T]. The graph's
  * batch dimension is open, so the last, smaller minibatch of an epoch runs through the same graph;
@@ -44,7 +40,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
  * 230 forward ops for two layers and 35 steps, several times that backward), and the first batch of
  * each sequence length also pays for building the graph and its backward function.
  */
-public final class SameDiffDeepRnn {
+public final class SameDiffDeepRnn implements Trainable {
     /** Name of the features placeholder, [n, d, T]. */
     public static final String FEATURES = "features";
     /** Name of the labels placeholder, one-hot [n, q, T]. */
@@ -68,7 +64,8 @@ public final class SameDiffDeepRnn {
      * bias zero. The same seed gives the same weights.
      */
     public SameDiffDeepRnn(int inputSize, int hiddenUnits, int numLayers, int outputSize, long seed, DataType dataType) {
-        this(xavier(inputSize, hiddenUnits, numLayers, outputSize, seed, dataType));
+        this(GaussianWeights.draw(inputSize, hiddenUnits, numLayers, outputSize, seed, dataType,
+                (fanIn, fanOut) -> Math.sqrt(2.0 / (fanIn + fanOut))));
     }
 
     private SameDiffDeepRnn(ScratchDeepRnn weights) {
@@ -177,20 +174,7 @@ public final class SameDiffDeepRnn {
 
     /** Mean cross-entropy per predicted token over every batch of {@code data}, each from a zero state. */
     public double meanLoss(DataSetIterator data) {
-        Objects.requireNonNull(data, "data");
-        data.reset();
-        double sum = 0;
-        long tokens = 0;
-        while (data.hasNext()) {
-            DataSet batch = data.next();
-            long batchTokens = EpochLoop.tokenCount(batch);
-            sum += meanLoss(batch) * batchTokens;
-            tokens += batchTokens;
-        }
-        if (tokens == 0) {
-            throw new IllegalArgumentException("The iterator produced no minibatch: nothing to measure the loss on");
-        }
-        return sum / tokens;
+        return Trainer.meanLoss(this, Objects.requireNonNull(data, "data"));
     }
 
     /** exp of {@link #meanLoss(DataSetIterator)}. */
@@ -212,155 +196,42 @@ public final class SameDiffDeepRnn {
         return ordered;
     }
 
-    /**
-     * One SGD step on a minibatch: gradient of the mean loss per token, global-norm clipping to
-     * {@code clipTheta} (0 for none), then parameter -= learningRate * gradient; no update when the loss
-     * or the norm is NaN or infinite.
-     *
-     * @return the batch's mean loss per token and the gradient norm before clipping
-     */
-    public StepResult step(DataSet batch, double learningRate, double clipTheta) {
-        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("learningRate must be a positive finite number, got " + learningRate);
-        }
-        if (!(clipTheta >= 0) || Double.isInfinite(clipTheta)) {
-            throw new IllegalArgumentException("clipTheta must be a positive finite number (0 for no clipping), got " + clipTheta);
-        }
+    /** The batch's loss summed over its tokens and that sum's gradient, flattened in the order of {@link #parameterNames()}. */
+    @Override
+    public Batch lossAndGradient(DataSet batch) {
         Map<String, INDArray> feed = feed(batch);
-        SameDiff sd = graphs.differentiable(steps(feed));
-        var both = sd.calculateGradientsAndOutputs(feed, List.of(LOSS), names);
+        var both = graphs.differentiable(steps(feed)).calculateGradientsAndOutputs(feed, List.of(LOSS), names);
         INDArray[] grads = new INDArray[names.size()];
         for (int i = 0; i < grads.length; i++) {
             grads[i] = both.getGradients().get(names.get(i));
         }
-        INDArray flat = Nd4j.toFlattened('c', grads);
-        double norm = clipTheta > 0 ? GlobalNormClipping.clip(flat, clipTheta) : flat.norm2Number().doubleValue();
-        double loss = both.getOutputs().get(LOSS).getDouble(0);
-        if (Double.isFinite(loss) && Double.isFinite(norm)) {
-            long offset = 0;
-            for (String name : names) {
-                INDArray p = params.get(name);
-                INDArray g = flat.get(interval(offset, offset + p.length())).reshape('c', p.shape());
-                p.subi(g.mul(learningRate));
-                offset += p.length();
-            }
-        }
-        return new StepResult(loss, norm);
+        long tokens = EpochLoop.tokenCount(batch);  // the graph's loss is the mean per token
+        return new Batch(both.getOutputs().get(LOSS).getDouble(0) * tokens, Nd4j.toFlattened('c', grads).muli(tokens));
     }
 
-    /** What {@link #step} returns: the batch's mean loss per token and its gradient norm before clipping. */
-    public record StepResult(double meanLoss, double gradientNorm) {
+    @Override
+    public void subtractFromParameters(INDArray step) {
+        long offset = 0;
+        for (String name : names) {
+            INDArray p = params.get(name);
+            p.subi(step.get(interval(offset, offset + p.length())).reshape('c', p.shape()));
+            offset += p.length();
+        }
     }
 
-    /**
-     * Trains for {@code settings.epochs()} epochs with the settings' SGD and clipping, measuring the
-     * validation loss after each epoch when {@code validation} is not null. The results, progress
-     * lines and listener calls are those of {@link Trainer#fit}, so charts and tables take either.
-     *
-     * @throws IllegalArgumentException if {@code train} carries the hidden state across batches
-     *                                  (sequential partitioning), which this model does not do
-     */
-    public TrainingResult fit(DataSetIterator train, DataSetIterator validation, Training settings) {
-        Objects.requireNonNull(train, "train iterator");
-        Objects.requireNonNull(settings, "settings");
-        ModelInput.requireFreshState(train, "training");
-        ModelInput.requireFreshState(validation, "validation");
-        if (settings.progress() != null) {
-            settings.progress().println(describe(settings) + "; hidden state reset for every batch");
-        }
-        EpochLoop loop = new EpochLoop(settings.epochs(), settings.printEvery(), settings.progress(), settings.listeners());
-        return loop.run(new EpochLoop.Model() {
-            @Override
-            public EpochLoop.Step step(DataSet batch) {
-                StepResult r = SameDiffDeepRnn.this.step(batch, settings.learningRate(), settings.clipTheta());
-                return new EpochLoop.Step(r.meanLoss() * EpochLoop.tokenCount(batch), r.gradientNorm());
-            }
-
-            @Override
-            public double meanLoss(DataSetIterator validation) {
-                return SameDiffDeepRnn.this.meanLoss(validation);
-            }
-
-            @Override
-            public boolean crossEntropy() {
-                return true;
-            }
-        }, train, validation);
+    @Override
+    public double lossSum(DataSet batch) {
+        return meanLoss(batch) * EpochLoop.tokenCount(batch);
     }
 
-    /** {@link #fit(DataSetIterator, DataSetIterator, Training)} without validation data. */
-    public TrainingResult fit(DataSetIterator train, Training settings) {
-        return fit(train, null, settings);
+    @Override
+    public boolean crossEntropy() {
+        return true;
     }
 
-    /** One line saying how {@link #fit} will train, in the style of {@link Trainer#describe}. */
-    public String describe(Training settings) {
-        String clipping = settings.clipTheta() > 0
-                ? String.format(Locale.ROOT, "global L2 norm over all parameters <= %s (d2l)", settings.clipTheta())
-                : "none";
-        return String.format(Locale.ROOT, "training %d epochs, %,d parameters, SGD lr %s per predicted token (d2l's scale); "
-                        + "clipping: %s; gradients: SameDiff automatic differentiation", settings.epochs(), numParams(),
-                settings.learningRate(), clipping);
-    }
-
-    /**
-     * The settings of {@link #fit}, with d2l's defaults as in {@link Trainer.Builder}: clipping to norm 1,
-     * progress to standard output, about ten progress lines per run.
-     *
-     * @param learningRate per predicted token (d2l's scale)
-     * @param clipTheta    the largest global gradient norm; 0 for no clipping
-     * @param progress     where progress lines go; null for silence
-     * @param printEvery   print every n epochs; 0 for about ten lines per run
-     */
-    public record Training(int epochs, double learningRate, double clipTheta, PrintStream progress, int printEvery,
-                           List<EpochListener> listeners) {
-        public Training {
-            if (epochs <= 0) {
-                throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
-            }
-            if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-                throw new IllegalArgumentException("learningRate must be a positive finite number, got " + learningRate);
-            }
-            if (!(clipTheta >= 0) || Double.isInfinite(clipTheta)) {
-                throw new IllegalArgumentException("The clipping threshold must be a positive finite number (0 for none), got "
-                        + clipTheta);
-            }
-            if (printEvery < 0) {
-                throw new IllegalArgumentException("printEvery must be 0 (automatic) or positive, got " + printEvery);
-            }
-            listeners = List.copyOf(listeners);
-        }
-
-        /** SGD for {@code epochs} epochs at {@code learningRate} per token, clipping to norm 1, progress to standard output. */
-        public static Training sgd(int epochs, double learningRate) {
-            return new Training(epochs, learningRate, 1.0, System.out, 0, List.of());
-        }
-
-        public Training clipGlobalNorm(double theta) {
-            if (!(theta > 0)) {
-                throw new IllegalArgumentException("The clipping threshold must be a positive finite number, got " + theta
-                        + "; use noClipping() to switch clipping off");
-            }
-            return new Training(epochs, learningRate, theta, progress, printEvery, listeners);
-        }
-
-        public Training noClipping() {
-            return new Training(epochs, learningRate, 0, progress, printEvery, listeners);
-        }
-
-        public Training progress(PrintStream out) {
-            return new Training(epochs, learningRate, clipTheta, out, printEvery, listeners);
-        }
-
-        public Training printEvery(int n) {
-            return new Training(epochs, learningRate, clipTheta, progress, n, listeners);
-        }
-
-        public Training listener(EpochListener listener) {
-            List<EpochListener> more = new ArrayList<>(listeners);
-            more.add(Objects.requireNonNull(listener, "listener"));
-            return new Training(epochs, learningRate, clipTheta, progress, printEvery, more);
-        }
+    @Override
+    public String gradientPath() {
+        return "SameDiff automatic differentiation";
     }
 
     /** The SameDiff graph for sequences of {@code numSteps} steps (built on first use), e.g. to print its {@code summary()}. */
@@ -420,39 +291,5 @@ public final class SameDiffDeepRnn {
         long[] hidden = layers.stream().mapToLong(LayerWeights::hiddenUnits).toArray();
         return "SameDiffDeepRnn{L=" + layers.size() + ", d=" + inputSize() + ", h=" + Arrays.toString(hidden)
                 + ", q=" + outputSize() + ", " + dataType + ", params=" + numParams() + "}";
-    }
-
-    private static ScratchDeepRnn xavier(int inputSize, int hiddenUnits, int numLayers, int outputSize, long seed,
-                                         DataType dataType) {
-        requirePositive("inputSize", inputSize);
-        requirePositive("hiddenUnits", hiddenUnits);
-        requirePositive("numLayers", numLayers);
-        requirePositive("outputSize", outputSize);
-        if (dataType == null || !dataType.isFPType()) {
-            throw new IllegalArgumentException("The model computes in a floating-point type, got " + dataType);
-        }
-        Random rng = new Random(seed);
-        List<LayerWeights> weights = new ArrayList<>();
-        for (int l = 1; l <= numLayers; l++) {
-            int in = l == 1 ? inputSize : hiddenUnits;
-            weights.add(new LayerWeights(gaussian(rng, in, hiddenUnits, dataType),
-                    gaussian(rng, hiddenUnits, hiddenUnits, dataType), Nd4j.zeros(dataType, 1, hiddenUnits)));
-        }
-        return new ScratchDeepRnn(weights, gaussian(rng, hiddenUnits, outputSize, dataType), Nd4j.zeros(dataType, 1, outputSize));
-    }
-
-    private static INDArray gaussian(Random rng, int fanIn, int fanOut, DataType type) {
-        double sigma = Math.sqrt(2.0 / (fanIn + fanOut));
-        double[] values = new double[fanIn * fanOut];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = rng.nextGaussian() * sigma;
-        }
-        return Nd4j.create(values, new long[]{fanIn, fanOut}, DataType.DOUBLE).castTo(type);
-    }
-
-    private static void requirePositive(String name, int value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(name + " must be at least 1, got " + value);
-        }
     }
 }

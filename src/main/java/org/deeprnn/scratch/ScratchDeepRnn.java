@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.Random;
 import java.util.function.Consumer;
 
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
@@ -76,24 +75,11 @@ public final class ScratchDeepRnn {
      * zero, as d2l's from-scratch code does. The same seed gives the same weights.
      */
     public ScratchDeepRnn(int inputSize, int hiddenUnits, int numLayers, int outputSize, long seed, DataType dataType) {
-        requirePositive("inputSize", inputSize);
-        requirePositive("hiddenUnits", hiddenUnits);
-        requirePositive("numLayers", numLayers);
-        requirePositive("outputSize", outputSize);
-        requireFloating(dataType);
-        Random rng = new Random(seed);
-        List<LayerWeights> built = new ArrayList<>();
-        for (int l = 1; l <= numLayers; l++) {
-            int in = l == 1 ? inputSize : hiddenUnits;
-            built.add(new LayerWeights(
-                    gaussian(rng, in, hiddenUnits, dataType),
-                    gaussian(rng, hiddenUnits, hiddenUnits, dataType),
-                    Nd4j.zeros(dataType, 1, hiddenUnits)));
-        }
-        this.layers = Collections.unmodifiableList(built);
-        this.whq = gaussian(rng, hiddenUnits, outputSize, dataType);
-        this.bq = Nd4j.zeros(dataType, 1, outputSize);
-        this.dataType = dataType;
+        this(GaussianWeights.draw(inputSize, hiddenUnits, numLayers, outputSize, seed, dataType, (in, out) -> INIT_SIGMA));
+    }
+
+    private ScratchDeepRnn(ScratchDeepRnn drawn) {
+        this(drawn.layers, drawn.whq, drawn.bq);
     }
 
     /**
@@ -369,14 +355,6 @@ public final class ScratchDeepRnn {
         return state;
     }
 
-    private static INDArray gaussian(Random rng, int rows, int cols, DataType type) {
-        double[] values = new double[rows * cols];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = rng.nextGaussian() * INIT_SIGMA;
-        }
-        return Nd4j.create(values, new long[]{rows, cols}, DataType.DOUBLE).castTo(type);
-    }
-
     private static INDArray asRow(INDArray b, String name, long width) {
         if (b.rank() == 1 && b.length() == width) {
             return b.reshape(1, width);
@@ -411,12 +389,6 @@ public final class ScratchDeepRnn {
     private static void requireFloating(DataType type) {
         if (type == null || !type.isFPType()) {
             throw new IllegalArgumentException("The model computes in a floating-point type, got " + type);
-        }
-    }
-
-    private static void requirePositive(String name, int value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(name + " must be at least 1, got " + value);
         }
     }
 

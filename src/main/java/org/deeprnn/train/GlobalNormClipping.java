@@ -1,5 +1,6 @@
 package org.deeprnn.train;
 
+import org.deeprnn.check.Require;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -21,9 +22,7 @@ public final class GlobalNormClipping {
      *         is no direction to keep) and the caller must not step along it
      */
     public static double clip(INDArray gradient, double theta) {
-        if (!(theta > 0) || Double.isInfinite(theta)) {
-            throw new IllegalArgumentException("The clipping threshold theta must be a positive finite number, got " + theta);
-        }
+        Require.positiveFinite("The clipping threshold theta", theta);
         double norm = gradient.norm2Number().doubleValue();
         if (norm > theta && Double.isFinite(norm)) {
             gradient.muli(theta / norm);

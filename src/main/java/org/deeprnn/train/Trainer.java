@@ -1,8 +1,8 @@
 package org.deeprnn.train;
 
+import org.deeprnn.check.Require;
 import org.deeprnn.engine.BatchGradient;
 import org.deeprnn.text.SequenceIterator;
-import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -19,7 +19,6 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -180,14 +179,46 @@ public final class Trainer {
      */
     public TrainingResult fit(ComputationGraph graph, DataSetIterator train, DataSetIterator validation) {
         Objects.requireNonNull(graph, "graph");
-        Objects.requireNonNull(train, "train iterator");
-        if (train instanceof SequenceIterator s && s.carriesStateAcrossBatches()) {
-            throw new IllegalArgumentException("The trainer cannot carry the hidden state across batches for a ComputationGraph "
-                    + "(" + train.getClass().getSimpleName() + " continues each row in the next batch): DL4J's graph "
-                    + "backpropagates from a zero state, so the gradient would not match the loss. Train the graph on "
-                    + "RandomSampling or WindowSampling, whose batches start from zero");
-        }
+        requireFreshState(train, "a ComputationGraph", "DL4J's graph backpropagates from a zero state, so the gradient "
+                + "would not match the loss");
         return fit(TrainedNetwork.of(graph), train, validation);
+    }
+
+    /**
+     * Trains {@code model} as {@link #fit(MultiLayerNetwork, DataSetIterator, DataSetIterator)} trains a network: the
+     * same loss scale, clipping, progress lines, listeners, validation and stop on divergence, with plain SGD at this
+     * trainer's learning rate, every batch from a zero state.
+     *
+     * @throws IllegalArgumentException if this trainer has no learning rate or DL4J listeners, or {@code train} or
+     *         {@code validation} carries the state across batches
+     */
+    public TrainingResult fit(Trainable model, DataSetIterator train, DataSetIterator validation) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(train, "train iterator");
+        String name = model.getClass().getSimpleName();
+        if (learningRate == null) {
+            throw new IllegalArgumentException(name + " has no updater of its own to take a learning rate from: give the "
+                    + "trainer one, Trainer.builder().learningRate(...) or Trainer.d2l(epochs)");
+        }
+        if (!dl4jListeners.isEmpty()) {
+            throw new IllegalArgumentException("DL4J's training listeners need a DL4J network, and " + name + " is not one: "
+                    + "use listener(EpochListener) instead");
+        }
+        requireFreshState(train, "a " + name, name + " starts every batch from a zero state");
+        requireFreshState(validation, "a " + name, name + " starts every batch from a zero state");
+        if (progress != null) {
+            progress.println(describe(model) + "; hidden state reset for every batch");
+        }
+        return new EpochLoop(epochs, printEvery, progress, listeners).stopEarly(stopping)
+                .run(new TrainableSteps(model, new ClippedStep(clipTheta), learningRate), train, validation);
+    }
+
+    private static void requireFreshState(DataSetIterator data, String model, String why) {
+        if (data instanceof SequenceIterator s && s.carriesStateAcrossBatches()) {
+            throw new IllegalArgumentException("The trainer cannot carry the hidden state across batches for " + model
+                    + " (" + data.getClass().getSimpleName() + " continues each row in the next batch): " + why
+                    + ". Train it on RandomSampling or WindowSampling, whose batches start from zero");
+        }
     }
 
     private TrainingResult fit(TrainedNetwork net, DataSetIterator train, DataSetIterator validation) {
@@ -254,23 +285,19 @@ public final class Trainer {
         double lossSum = net.compute(batch);
         net.setScore(lossSum / batchTokens);
         Gradient gradient = net.gradient();
-        INDArray flat = gradient.gradient();
-        flat.divi(batchTokens);
-        if (!dl4jListeners.isEmpty()) {
-            net.exposeBatch(batch);
-            dl4jListeners.backwardPass(net.model());
-            dl4jListeners.gradientCalculation(net.model());
-        }
-        double norm = clipTheta > 0 ? GlobalNormClipping.clip(flat, clipTheta) : flat.norm2Number().doubleValue();
-        EpochLoop.Step step = new EpochLoop.Step(lossSum, norm);
-        if (step.finite()) {
+        return new ClippedStep(clipTheta).take(lossSum, gradient.gradient(), batchTokens, () -> {
+            if (!dl4jListeners.isEmpty()) {
+                net.exposeBatch(batch);
+                dl4jListeners.backwardPass(net.model());
+                dl4jListeners.gradientCalculation(net.model());
+            }
+        }, flat -> {
             int iteration = net.iterationCount();
             net.update(gradient, iteration, net.epochCount());
             net.params().subi(flat);
             dl4jListeners.iterationDone(net.model(), iteration, net.epochCount());
             net.setIterationCount(iteration + 1);
-        }
-        return step;
+        });
     }
 
     /**
@@ -308,6 +335,11 @@ public final class Trainer {
     /** {@link #meanLoss(MultiLayerNetwork, DataSetIterator)} of a graph with one input and one output layer. */
     public static double meanLoss(ComputationGraph graph, DataSetIterator data) {
         return meanLoss(TrainedNetwork.of(graph), data);
+    }
+
+    /** {@link #meanLoss(MultiLayerNetwork, DataSetIterator)} of a model that is not a DL4J network. */
+    public static double meanLoss(Trainable model, DataSetIterator data) {
+        return meanLoss(data, model::lossSum);
     }
 
     private static double meanLoss(TrainedNetwork net, DataSetIterator data) {
@@ -362,37 +394,17 @@ public final class Trainer {
         return describe(TrainedNetwork.of(graph));
     }
 
+    /** {@link #describe(MultiLayerNetwork)} for a model that is not a DL4J network: plain SGD at this trainer's rate. */
+    public String describe(Trainable model) {
+        return new TrainingDescription(epochs, stopping, learningRate, clipTheta)
+                .of(model.numParams(), "SGD", null, model.crossEntropy(), List.of(), model.gradientPath());
+    }
+
     private String describe(TrainedNetwork net) {
-        StringBuilder s = new StringBuilder();
-        s.append(stopping == null ? String.format(Locale.ROOT, "training %d epochs, ", epochs)
-                : String.format(Locale.ROOT, "training up to %d epochs (stopping after %d without a better validation), ",
-                        epochs, stopping.patience()));
-        s.append(String.format(Locale.ROOT, "%,d parameters, ", net.numParams()));
         IUpdater updater = net.firstLayer() instanceof BaseLayer base ? base.getIUpdater() : null;
-        if (updater != null) {
-            s.append("updater ").append(updater.getClass().getSimpleName());
-        }
-        s.append(learningRate != null ? String.format(Locale.ROOT, " lr %s", learningRate) : " (learning rate from the configuration)");
-        if (learningRate != null && updater != null && updater.hasLearningRate()
-                && updater.getLearningRate(0, 0) != learningRate) {
-            s.append(String.format(Locale.ROOT, " (replaces the configuration's %s)", updater.getLearningRate(0, 0)));
-        }
-        s.append(isCrossEntropy(net) ? " per predicted token (d2l's scale); clipping: "
-                : " per predicted step (gradient of the mean loss per step); clipping: ");
-        List<String> clips = new ArrayList<>();
-        if (clipTheta > 0) {
-            clips.add(String.format(Locale.ROOT, "global L2 norm over all parameters <= %s (d2l)", clipTheta));
-        }
-        net.layersByLabel().forEach((label, layer) -> {
-            if (layer instanceof BaseLayer base && base.getGradientNormalization() != null
-                    && base.getGradientNormalization() != GradientNormalization.None) {
-                clips.add(String.format(Locale.ROOT, "DL4J %s %s on layer %s (inside the updater)",
-                        base.getGradientNormalization(), base.getGradientNormalizationThreshold(), label));
-            }
-        });
-        s.append(clips.isEmpty() ? "none" : String.join(", ", clips));
-        s.append("; gradients: ").append(net.gradientPath(engineFactory));
-        return s.toString();
+        return new TrainingDescription(epochs, stopping, learningRate, clipTheta).of(net.numParams(),
+                updater == null ? null : updater.getClass().getSimpleName(), updater, isCrossEntropy(net),
+                TrainingDescription.layerClipping(net), net.gradientPath(engineFactory));
     }
 
     /** Settings of a {@link Trainer}; defaults follow d2l: SGD from the configuration, clipping to norm 1. */
@@ -417,20 +429,13 @@ public final class Trainer {
 
         /** Learning rate per predicted token, as in d2l; replaces the one in the network's configuration. */
         public Builder learningRate(double learningRate) {
-            if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-                throw new IllegalArgumentException("learningRate must be a positive finite number, got " + learningRate);
-            }
-            this.learningRate = learningRate;
+            this.learningRate = Require.positiveFinite("learningRate", learningRate);
             return this;
         }
 
         /** Clip the gradient's global L2 norm to {@code theta} (d2l uses 1). */
         public Builder clipGlobalNorm(double theta) {
-            if (!(theta > 0) || Double.isInfinite(theta)) {
-                throw new IllegalArgumentException("The clipping threshold must be a positive finite number, got " + theta
-                        + "; use noClipping() to switch clipping off");
-            }
-            this.clipTheta = theta;
+            this.clipTheta = Require.positiveFinite("The clipping threshold", theta, "use noClipping() to switch clipping off");
             return this;
         }
 

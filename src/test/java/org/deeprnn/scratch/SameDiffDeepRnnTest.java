@@ -10,7 +10,10 @@ import org.deeprnn.text.TextPreprocessor;
 import org.deeprnn.text.WindowSampling;
 import org.deeprnn.train.EpochResult;
 import org.deeprnn.train.Trainer;
+import org.deeprnn.train.TrainingDivergedException;
 import org.deeprnn.train.TrainingResult;
+import org.deeplearning4j.optimize.listeners.ScoreIterationListener;
+import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -136,8 +139,8 @@ class SameDiffDeepRnnTest {
 
         TrainingResult expected = Trainer.builder().epochs(epochs).learningRate(lr).clipGlobalNorm(theta).progress(null)
                 .batchGradient(Dl4jBatchGradient::new).build().fit(net, train(windows), validation(windows));
-        TrainingResult actual = model.fit(train(windows), validation(windows),
-                SameDiffDeepRnn.Training.sgd(epochs, lr).clipGlobalNorm(theta).progress(null));
+        TrainingResult actual = Trainer.builder().epochs(epochs).learningRate(lr).clipGlobalNorm(theta).progress(null).build()
+                .fit(model, train(windows), validation(windows));
 
         assertTrue(expected.epochs().stream().anyMatch(e -> e.maxGradientNorm() > theta), "clipping must take effect");
         for (int e = 0; e < epochs; e++) {
@@ -172,12 +175,61 @@ class SameDiffDeepRnnTest {
                 : new RandomSampling(CORPUS.tokens(), VOCAB, 4, 8, 99, DataType.DOUBLE);
     }
 
+    /**
+     * The trainer's steps against d2l's step written out here: the gradient of the mean loss per token from
+     * {@link SameDiffDeepRnn#gradients}, scaled to norm theta when longer, then parameter -= lr * gradient.
+     */
+    @Test
+    void kTrainerStepsEqualTheSameStepsRunByHand() {
+        MultiLayerNetwork net = simpleRnn(2, 8, 31);
+        SameDiffDeepRnn trained = SameDiffDeepRnn.fromNetwork(net);
+        SameDiffDeepRnn byHand = SameDiffDeepRnn.fromNetwork(net);
+        List<DataSet> batches = new ArrayList<>();
+        RandomSampling sampler = new RandomSampling(CORPUS.tokens(), VOCAB, 3, 6, 8, DataType.DOUBLE);
+        sampler.forEachRemaining(batches::add);
+        assertTrue(batches.size() >= 3, "several steps: " + batches.size());
+        double lr = 1.5;
+        double theta = 0.3;
+        int clipped = 0;
+        for (DataSet b : batches) {
+            Map<String, INDArray> g = byHand.gradients(b);
+            double squares = 0;
+            for (INDArray a : g.values()) {
+                squares += a.mul(a).sumNumber().doubleValue();
+            }
+            double scale = Math.sqrt(squares) > theta ? theta / Math.sqrt(squares) : 1;
+            clipped += scale < 1 ? 1 : 0;
+            for (String name : byHand.parameterNames()) {
+                byHand.parameter(name).subi(g.get(name).mul(lr * scale));
+            }
+        }
+        assertTrue(clipped > 0, "clipping takes effect on some step");
+        TrainingResult result = Trainer.builder().epochs(1).learningRate(lr).clipGlobalNorm(theta).progress(null).build()
+                .fit(trained, new ExistingDataSetIterator(batches), null);
+        assertEquals(batches.size() * 3L * 6, result.last().tokens());
+        for (String name : trained.parameterNames()) {
+            assertEquals(0, maxAbsDiff(trained.parameter(name), byHand.parameter(name)), 1e-12, name);
+        }
+    }
+
+    @Test
+    void aLossThatIsNotFiniteStopsTheTrainerWithTheWeightsUntouched() {
+        SameDiffDeepRnn model = new SameDiffDeepRnn(VOCAB, 8, 2, VOCAB, 1, DataType.DOUBLE);
+        model.parameter("b_q").putScalar(0, Double.NaN);
+        INDArray before = model.parameter("W_hq").dup();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> Trainer.d2l(3).progress(null).build()
+                .fit(model, new RandomSampling(CORPUS.tokens(), VOCAB, 2, 5, 1, DataType.DOUBLE), null));
+        assertEquals(1, e.epoch());
+        assertEquals(1, e.batch());
+        assertEquals(before, model.parameter("W_hq"));
+    }
+
     @Test
     void graphsForOtherLengthsSeeTheTrainedWeights() {
         SameDiffDeepRnn model = new SameDiffDeepRnn(VOCAB, 12, 2, VOCAB, 1, DataType.DOUBLE);
         INDArray shortX = batch(new RandomSampling(CORPUS.tokens(), VOCAB, 3, 4, 1, DataType.DOUBLE)).getFeatures();
         INDArray before = model.logits(shortX);
-        model.step(batch(new RandomSampling(CORPUS.tokens(), VOCAB, 3, 10, 2, DataType.DOUBLE)), 1.0, 1.0);
+        Trainer.d2l(1).learningRate(1).progress(null).build().fit(model, new RandomSampling(CORPUS.tokens(), VOCAB, 3, 10, 2, DataType.DOUBLE), null);
         INDArray after = model.logits(shortX);
         assertTrue(maxAbsDiff(before, after) > 1e-4, "the step changed the model");
         assertEquals(0, maxAbsDiff(after, model.toScratch().forward(shortX).logits()), 1e-12);
@@ -204,14 +256,15 @@ class SameDiffDeepRnnTest {
         List<Integer> heard = new ArrayList<>();
         WindowSampling.Split split = WindowSampling.split(CORPUS.tokens(), VOCAB, 20, 10, 130, 40, 5, DataType.FLOAT);
         double untrained = model.perplexity(split.validation());
-        TrainingResult result = model.fit(split.train(), split.validation(), SameDiffDeepRnn.Training.sgd(15, 2.0)
-                .printEvery(5).progress(new PrintStream(log, true, StandardCharsets.UTF_8))
-                .listener((r, total) -> heard.add(r.epoch())));
+        TrainingResult result = Trainer.d2l(15).printEvery(5).progress(new PrintStream(log, true, StandardCharsets.UTF_8))
+                .listener((r, total) -> heard.add(r.epoch())).build().fit(model, split.train(), split.validation());
         String printed = log.toString(StandardCharsets.UTF_8);
         System.out.print(printed);
         assertEquals(15, heard.size());
         assertEquals(130L * 10, result.last().tokens());
-        assertTrue(printed.contains("global L2 norm over all parameters <= 1.0"), printed);
+        assertTrue(printed.startsWith(String.format("training 15 epochs, %,d parameters, updater SGD lr 2.0 per predicted token "
+                + "(d2l's scale); clipping: global L2 norm over all parameters <= 1.0 (d2l); gradients: SameDiff automatic "
+                + "differentiation; hidden state reset for every batch%n", model.numParams())), printed);
         assertTrue(printed.contains("epoch 15/15  perplexity"), printed);
         assertTrue(printed.contains("done: perplexity"), printed);
         assertTrue(untrained > 10, "an untrained model is close to uniform over the vocabulary: " + untrained);
@@ -230,7 +283,7 @@ class SameDiffDeepRnnTest {
         m = assertThrows(IllegalArgumentException.class, () -> model.gradients(badLabels)).getMessage();
         assertTrue(m.contains("one-hot labels") && m.contains("predicts " + VOCAB), m);
         DataSet shortLabels = new DataSet(good.getFeatures(), Nd4j.zeros(DataType.DOUBLE, 2, VOCAB, 4));
-        m = assertThrows(IllegalArgumentException.class, () -> model.step(shortLabels, 1, 1)).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> model.lossAndGradient(shortLabels)).getMessage();
         assertTrue(m.contains("T=5"), m);
         DataSet masked = new DataSet(good.getFeatures(), good.getLabels(), null, Nd4j.ones(DataType.DOUBLE, 2, 5));
         m = assertThrows(IllegalArgumentException.class, () -> model.meanLoss(masked)).getMessage();
@@ -238,10 +291,19 @@ class SameDiffDeepRnnTest {
 
         m = assertThrows(IllegalArgumentException.class, () -> model.logits(Nd4j.zeros(DataType.DOUBLE, 2, VOCAB))).getMessage();
         assertTrue(m.contains("rank 3"), m);
-        m = assertThrows(IllegalArgumentException.class,
-                () -> model.fit(new SequentialPartitioning(CORPUS.tokens(), VOCAB, 2, 5, 1), SameDiffDeepRnn.Training.sgd(1, 1)))
-                .getMessage();
-        assertTrue(m.contains("sequential partitioning"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> Trainer.d2l(1).progress(null).build()
+                .fit(model, new SequentialPartitioning(CORPUS.tokens(), VOCAB, 2, 5, 1), null)).getMessage();
+        assertEquals("The trainer cannot carry the hidden state across batches for a SameDiffDeepRnn (SequentialPartitioning "
+                + "continues each row in the next batch): SameDiffDeepRnn starts every batch from a zero state. Train it on "
+                + "RandomSampling or WindowSampling, whose batches start from zero", m);
+        m = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().progress(null).build()
+                .fit(model, new RandomSampling(CORPUS.tokens(), VOCAB, 2, 5, 1), null)).getMessage();
+        assertEquals("SameDiffDeepRnn has no updater of its own to take a learning rate from: give the trainer one, "
+                + "Trainer.builder().learningRate(...) or Trainer.d2l(epochs)", m);
+        m = assertThrows(IllegalArgumentException.class, () -> Trainer.d2l(1).dl4jListener(new ScoreIterationListener())
+                .progress(null).build().fit(model, new RandomSampling(CORPUS.tokens(), VOCAB, 2, 5, 1), null)).getMessage();
+        assertEquals("DL4J's training listeners need a DL4J network, and SameDiffDeepRnn is not one: use "
+                + "listener(EpochListener) instead", m);
 
         MultiLayerNetwork lstm = new DeepRnnBuilder().cell(CellType.LSTM).layers(2).hiddenUnits(4)
                 .vocabSize(VOCAB).network();
@@ -250,11 +312,6 @@ class SameDiffDeepRnnTest {
 
         assertThrows(IllegalArgumentException.class, () -> new SameDiffDeepRnn(VOCAB, 0, 2, VOCAB, 1, DataType.DOUBLE));
         assertThrows(IllegalArgumentException.class, () -> new SameDiffDeepRnn(VOCAB, 8, 2, VOCAB, 1, DataType.INT32));
-        assertThrows(IllegalArgumentException.class, () -> SameDiffDeepRnn.Training.sgd(0, 1));
-        assertThrows(IllegalArgumentException.class, () -> SameDiffDeepRnn.Training.sgd(1, -1));
-        assertThrows(IllegalArgumentException.class, () -> SameDiffDeepRnn.Training.sgd(1, 1).clipGlobalNorm(0));
-        m = assertThrows(IllegalArgumentException.class, () -> model.step(good, 0, 1)).getMessage();
-        assertTrue(m.contains("learningRate"), m);
         m = assertThrows(IllegalArgumentException.class, () -> model.parameter("W")).getMessage();
         assertTrue(m.contains("W_hq"), m);
     }

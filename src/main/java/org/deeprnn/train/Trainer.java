@@ -106,9 +106,7 @@ public final class Trainer {
     public Steps stepwise(MultiLayerNetwork net) {
         Objects.requireNonNull(net, "net");
         TrainedNetwork trained = TrainedNetwork.of(net);
-        if (learningRate != null) {
-            trained.setLearningRate(learningRate);
-        }
+        applyLearningRate(trained);
         trained.prepare(engineFactory, false, 0);
         return new Steps(trained);
     }
@@ -123,6 +121,7 @@ public final class Trainer {
 
         /** Trains on one batch; returns its loss summed over the predicted tokens. */
         public double step(DataSet batch) {
+            EpochLoop.checkedTokenCount(batch, "this minibatch");
             return Trainer.this.step(net, batch).lossSum();
         }
 
@@ -189,9 +188,7 @@ public final class Trainer {
         Objects.requireNonNull(train, "train iterator");
         boolean carry = train instanceof SequenceIterator s && s.carriesStateAcrossBatches();
         int numSteps = train instanceof SequenceIterator s ? s.numSteps() : 0;
-        if (learningRate != null) {
-            net.setLearningRate(learningRate);
-        }
+        applyLearningRate(net);
         boolean crossEntropy = isCrossEntropy(net);
         if (progress != null) {
             progress.println(describe(net) + "; hidden state "
@@ -233,6 +230,36 @@ public final class Trainer {
             }, train, validation);
         } finally {
             net.finish();
+        }
+    }
+
+    /**
+     * Sets this trainer's learning rate, or, without one, refuses a configured rate that is not positive
+     * (zero trains nothing, a negative one climbs the loss), naming the layer and the updater it came from.
+     */
+    private void applyLearningRate(TrainedNetwork net) {
+        if (learningRate != null) {
+            net.setLearningRate(learningRate);
+            return;
+        }
+        net.layersByLabel().forEach((label, layer) -> {
+            if (layer instanceof BaseLayer base) {
+                checkRate(base.getIUpdater(), "updater", label, net);
+                checkRate(base.getBiasUpdater(), "bias updater", label, net);
+            }
+        });
+    }
+
+    private static void checkRate(IUpdater updater, String which, String label, TrainedNetwork net) {
+        if (updater == null || !updater.hasLearningRate()) {
+            return;
+        }
+        double rate = updater.getLearningRate(net.iterationCount(), net.epochCount());
+        if (!(rate > 0) || Double.isInfinite(rate)) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "The %s of layer %s (%s, from the network's "
+                    + "configuration) has learning rate %s: a rate must be a positive finite number (zero trains nothing, a "
+                    + "negative one climbs the loss). Give the updater a positive rate, e.g. new Sgd(2), or set one with "
+                    + "Trainer.builder().learningRate(2)", which, label, updater.getClass().getSimpleName(), rate));
         }
     }
 

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -42,9 +41,12 @@ class ModelGuardsTest {
                 + "nothing can be written below it: choose another path or move that file away", e.getMessage());
         assertTrue(assertThrows(UncheckedIOException.class, () -> ModelStore.save(small(), dir)).getMessage()
                 .endsWith(dir + " is a folder: give the path of a file inside it"));
-        assertTrue(assertThrows(UncheckedIOException.class, () -> ModelStore.save(small(), Paths.get("/dev/null"))).getMessage()
-                .endsWith("/dev/null exists and is not a regular file (a device, pipe or socket): give the path of an ordinary file"));
-        assertTrue(Files.exists(Paths.get("/dev/null")) && !Files.isRegularFile(Paths.get("/dev/null")));
+        // A named pipe stands for /dev/null and other special files (a test must never risk replacing the real one).
+        Path pipe = dir.resolve("pipe");
+        assertEquals(0, new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor());
+        assertTrue(assertThrows(UncheckedIOException.class, () -> ModelStore.save(small(), pipe)).getMessage()
+                .endsWith(pipe + " exists and is not a regular file (a device, pipe or socket): give the path of an ordinary file"));
+        assertTrue(Files.exists(pipe) && !Files.isRegularFile(pipe), "the pipe is still there");
         assertEquals("x", Files.readString(file), "nothing was overwritten");
         Path unusual = dir.resolve("mödel dir ü ' \" #/m ö.zip");
         ModelStore.save(small(), unusual);

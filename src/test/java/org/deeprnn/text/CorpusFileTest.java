@@ -49,9 +49,9 @@ class CorpusFileTest {
     @Test
     void otherEncodingsAndSpecialFilesAreNamed() throws Exception {
         String latin1 = refused(mirror("latin1", "caf\u00e9 au lait\n".getBytes(StandardCharsets.ISO_8859_1)));
-        assertTrue(latin1.contains("is not UTF-8 (or ASCII) text"), latin1);
+        assertTrue(latin1.contains("is not UTF-8 (or ASCII) text") && latin1.contains("save it as UTF-8"), latin1);
         String utf16 = refused(mirror("utf16", "time machine\n".getBytes(StandardCharsets.UTF_16)));
-        assertTrue(utf16.contains(TimeMachine.FILE_NAME), utf16);
+        assertTrue(utf16.contains(TimeMachine.FILE_NAME + " is UTF-16 text") && utf16.contains("save it as UTF-8"), utf16);
         Path dir = Files.createDirectories(tmp.resolve("dir").resolve(TimeMachine.FILE_NAME));
         String folder = refused(new DataDownloader(TimeMachine.URL, TimeMachine.SHA1, TimeMachine.FILE_NAME, tmp.resolve("data"),
                 Optional.of(dir.getParent())));

@@ -58,12 +58,8 @@ final class LibraryCases {
 
     private static String fit(Trainer trainer, MultiLayerNetwork net) {
         TrainingResult r = trainer.fit(net, new RandomSampling(CORPUS, 8, 10, 1));
-        String result = String.format(Locale.ROOT, "trained %d epochs to perplexity %.4g, largest |weight| %.3g",
+        return String.format(Locale.ROOT, "trained %d epochs to perplexity %.4g, largest |weight| %.3g",
                 r.epochs().size(), r.last().perplexity(), net.params().amaxNumber().doubleValue());
-        if (!Double.isFinite(r.last().perplexity()) || r.last().perplexity() > 10 * CORPUS.vocab().size()) {
-            return result;
-        }
-        throw new BadInputCase.WrongResult("not the exploding run the case needs: " + result);
     }
 
     private static DataSet batch() {
@@ -146,11 +142,11 @@ final class LibraryCases {
         c.add(error("layers(Integer.MAX_VALUE)", () -> "built " + new DeepRnnBuilder().layers(MAX).hiddenUnits(8).vocabSize(28)
                 .network().numParams() + " parameters", "parameters", "layers").isolatedRun());
         c.add(error("weightInit(null)", () -> "built " + new DeepRnnBuilder().weightInit(null).vocabSize(28).hiddenUnits(4)
-                .network().numParams(), "weightInit", "null"));
+                .network().numParams(), "weightInit", "null", "!NullPointerException"));
         c.add(error("updater(null)", () -> "built " + new DeepRnnBuilder().updater(null).vocabSize(28).hiddenUnits(4)
-                .network().numParams(), "updater", "null"));
+                .network().numParams(), "updater", "null", "!NullPointerException"));
         c.add(error("dataType(null)", () -> "built " + new DeepRnnBuilder().dataType(null).vocabSize(28).hiddenUnits(4)
-                .network().numParams(), "dataType", "null"));
+                .network().numParams(), "dataType", "null", "!NullPointerException"));
         c.add(error("dropout(1.5)", () -> "built " + new DeepRnnBuilder().dropout(1.5).vocabSize(28).network().numParams(),
                 "dropout", "1.5"));
         c.add(error("hiddenUnits(0)", () -> "built " + new DeepRnnBuilder().hiddenUnits(0).vocabSize(28).network().numParams(),

@@ -94,6 +94,8 @@ if [ "$SCRIPTS" = 1 ]; then
   printf 'step,loss\n1,2.5\n' > "$OUT/not-stats.csv"
   run_script 180 env MVN_ARGS="$MVN_ARGS" bash tools/training-ui.sh "$OUT/not-stats.csv"
   expect_error "training-ui.sh on a non-stats file" "not-stats.csv" "stats"
+  run_script 180 env MVN_ARGS="$MVN_ARGS" bash tools/training-ui.sh "$OUT/not-stats.csv" --port abc
+  expect_error "training-ui.sh --port abc" "port" "abc"
 fi
 
 echo

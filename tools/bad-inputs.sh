@@ -76,7 +76,7 @@ expect_error() {  # case words...
   if [ "$RC" = timeout ]; then line "$name" "silent" "still running after its limit: $TEXT"; return; fi
   if [ "$RC" = 0 ]; then line "$name" "silent" "exit 0: $TEXT"; return; fi
   for w in "$@"; do grep -qiF -- "$w" <<< "$TEXT" || ok=0; done
-  if grep -qiE 'usage:|traceback|\(null\)' <<< "$TEXT"; then ok=0; fi
+  if grep -qiE 'usage:|error: argument|traceback|\(null\)' <<< "$TEXT"; then ok=0; fi
   [ "$ok" = 1 ] && line "$name" "clear error" "$TEXT" || line "$name" "unclear" "exit $RC: $TEXT"
 }
 
@@ -87,7 +87,7 @@ if [ "$SCRIPTS" = 1 ]; then
   setup CELL_TIMEOUT=abc;  expect_error "run-chapters CELL_TIMEOUT=abc" CELL_TIMEOUT abc
   setup KERNEL_JVM_OPTS=-Xmx4g
   if [ "$RC" = 0 ]; then line "run-chapters KERNEL_JVM_OPTS=-Xmx4g" "correct" "accepted: $TEXT"
-  elif grep -qi 'usage:' <<< "$TEXT"; then line "run-chapters KERNEL_JVM_OPTS=-Xmx4g" "unclear" "exit $RC: $TEXT"
+  elif grep -qiE 'usage:|error: argument' <<< "$TEXT"; then line "run-chapters KERNEL_JVM_OPTS=-Xmx4g" "unclear" "exit $RC: $TEXT"
   else line "run-chapters KERNEL_JVM_OPTS=-Xmx4g" "crash" "exit $RC: $TEXT"; fi
   run_script 300 env RUN_MODE=quick bash tools/run-chapters.sh --setup-only ""
   expect_error "run-chapters empty notebook prefix" "empty"

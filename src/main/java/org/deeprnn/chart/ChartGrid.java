@@ -3,13 +3,17 @@ package org.deeprnn.chart;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * Small multiples: several line charts tiled row by row into one image, so a comparison of many
  * series reads as a few panels of a handful each; with {@link #sharedY(boolean)} every panel gets
- * the same y range, so heights compare across panels.
+ * the same y range, so heights compare across panels. A series name that occurs in several panels is
+ * drawn in the colour it has in the first of them, and panels side by side put their legends under
+ * their plots, where a legend cannot be read as belonging to the panel to its right.
  */
 public final class ChartGrid {
     private final int columns;
@@ -46,6 +50,18 @@ public final class ChartGrid {
 
     /** The panels as one image: each at its own size, in cells as large as the largest panel. */
     public BufferedImage toImage() {
+        Map<String, Integer> firstPosition = new HashMap<>();
+        for (LineChart c : charts) {
+            for (String name : c.seriesNames()) {
+                Integer first = firstPosition.putIfAbsent(name, c.position(name));
+                if (first != null && first != c.position(name)) {
+                    c.styleAs(name, first);
+                }
+            }
+        }
+        if (columns > 1 && charts.size() > 1) {
+            charts.forEach(LineChart::legendBelow);
+        }
         if (sharedY) {
             double lo = Double.POSITIVE_INFINITY;
             double hi = Double.NEGATIVE_INFINITY;

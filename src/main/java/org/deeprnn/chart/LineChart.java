@@ -52,10 +52,12 @@ public final class LineChart {
 
     private static final Color GRID = new Color(0xe5e5e5);
     private static final Color TEXT = new Color(0x333333);
+    private static final Color BASELINE = new Color(0x555555);
 
     private final XYChart chart;
     private final Map<String, Points> series = new LinkedHashMap<>();
     private final Map<String, double[][]> bands = new LinkedHashMap<>();
+    private final Map<String, Double> baselines = new LinkedHashMap<>();
     private boolean logY;
 
     /** A chart of {@value #DEFAULT_WIDTH} x {@value #DEFAULT_HEIGHT} pixels. */
@@ -119,7 +121,7 @@ public final class LineChart {
         p.set(x, y);
         series.put(name, p);
         chart.addSeries(name, p.x(), p.y()).setMarker(p.size <= MARKED_POINTS_LIMIT ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
-        chart.getStyler().setLegendVisible(series.size() > 1);
+        chart.getStyler().setLegendVisible(series.size() + baselines.size() > 1);
         return styleAs(name, series.size() - 1);
     }
 
@@ -165,6 +167,39 @@ public final class LineChart {
         return this;
     }
 
+    /**
+     * A horizontal dashed grey line at {@code y} across the whole x range, with a legend entry: a level the series
+     * are read against (a baseline's error, the character-frequency plateau).
+     *
+     * @throws IllegalArgumentException if the name is taken or y cannot be drawn
+     */
+    public synchronized LineChart baseline(String name, double y) {
+        requireName(name);
+        if (series.containsKey(name) || baselines.containsKey(name)) {
+            throw new IllegalArgumentException("The chart already has a series or baseline named '" + name + "'");
+        }
+        SeriesChecks.checkPoint(name, 0, 0, y, logY);
+        baselines.put(name, y);
+        chart.getStyler().setLegendVisible(series.size() + baselines.size() > 1);
+        return this;
+    }
+
+    /** Draws the baselines across the x range of the series, once that range is known. */
+    private void drawBaselines() {
+        double[] xs = series.values().stream().flatMapToDouble(p -> java.util.Arrays.stream(p.x())).toArray();
+        double lo = java.util.Arrays.stream(xs).min().orElseThrow();
+        double hi = java.util.Arrays.stream(xs).max().orElseThrow();
+        for (Map.Entry<String, Double> b : baselines.entrySet()) {
+            double[] x = {lo, hi};
+            double[] y = {b.getValue(), b.getValue()};
+            XYSeries line = chart.getSeriesMap().containsKey(b.getKey()) ? chart.updateXYSeries(b.getKey(), x, y, null)
+                    : chart.addSeries(b.getKey(), x, y);
+            line.setLineColor(BASELINE);
+            line.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[]{7f, 5f}, 0f));
+            line.setMarker(SeriesMarkers.NONE);
+        }
+    }
+
     /** Fixes the y axis to [min, max] (for panels that share a scale); null for either end lets XChart choose. */
     public synchronized LineChart yRange(Double min, Double max) {
         chart.getStyler().setYAxisMin(min);
@@ -179,6 +214,7 @@ public final class LineChart {
         List<double[]> ys = new ArrayList<>();
         series.values().forEach(p -> ys.add(p.y()));
         bands.values().forEach(b -> ys.add(b[1]));
+        ys.add(baselines.values().stream().mapToDouble(Double::doubleValue).toArray());
         for (double[] y : ys) {
             for (double v : y) {
                 lo = Math.min(lo, v);
@@ -213,9 +249,7 @@ public final class LineChart {
         if (p == null) {
             return addSeries(name, new double[]{x}, new double[]{y});
         }
-        checkValue(name, "x", p.size, x);
-        checkValue(name, "y", p.size, y);
-        checkLog(name, p.size, y);
+        SeriesChecks.checkPoint(name, p.size, x, y, logY);
         p.append(x, y);
         sync(name, p);
         return this;
@@ -238,7 +272,7 @@ public final class LineChart {
             for (Map.Entry<String, Points> e : series.entrySet()) {
                 Points p = e.getValue();
                 for (int i = 0; i < p.size; i++) {
-                    requirePositive(e.getKey(), i, p.ys[i]);
+                    SeriesChecks.requirePositive(e.getKey(), i, p.ys[i]);
                 }
             }
         }
@@ -272,6 +306,7 @@ public final class LineChart {
             throw new IllegalArgumentException("A series position counts from 0, got " + position);
         }
         p.color = PALETTE.get(position % PALETTE.size());
+        p.position = position;
         XYSeries s = chart.getSeriesMap().get(name);
         s.setLineColor(p.color);
         s.setMarkerColor(p.color);
@@ -289,7 +324,18 @@ public final class LineChart {
 
     /** A band's fill: its series' colour, translucent. */
     private static Color bandFill(Color series) {
-        return new Color(series.getRed(), series.getGreen(), series.getBlue(), 50);
+        return new Color(series.getRed(), series.getGreen(), series.getBlue(), 72);
+    }
+
+    /** The palette position the series takes its colour and line style from (see {@link #styleAs}). */
+    synchronized int position(String name) {
+        return existing(name).position;
+    }
+
+    /** Puts the legend under the plot instead of beside it (for panels side by side in a {@link ChartGrid}). */
+    synchronized void legendBelow() {
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     }
 
     /** The colour the series is drawn in. */
@@ -316,6 +362,7 @@ public final class LineChart {
             throw new IllegalStateException("The chart '" + chart.getTitle() + "' has no series yet: add one before drawing it");
         }
         widenXRangeSlightly();
+        drawBaselines();
         labelAxes();
         fitTitle();
         return BitmapEncoder.getBufferedImage(chart);
@@ -334,7 +381,7 @@ public final class LineChart {
         Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
         try {
             int legend = 0;
-            if (series.size() > 1) {
+            if (series.size() > 1 && s.getLegendPosition() == Styler.LegendPosition.OutsideE) {
                 FontMetrics lm = g.getFontMetrics(s.getLegendFont());
                 for (String name : series.keySet()) {
                     legend = Math.max(legend, lm.stringWidth(name));
@@ -373,19 +420,14 @@ public final class LineChart {
         XYStyler st = chart.getStyler();
         double minY = st.getYAxisMin() != null ? st.getYAxisMin() : extent[0];
         double maxY = st.getYAxisMax() != null ? st.getYAxisMax() : extent[1];
-        chart.setCustomXAxisTickLabelsFormatter(wholeX ? LineChart::wholeNumberLabel : null);
+        chart.setCustomXAxisTickLabelsFormatter(wholeX ? TickLabels::wholeNumber : null);
         boolean decades = logY && maxY >= 10 * minY;
         chart.getStyler().setYAxisLogarithmicDecadeOnly(decades);
         // XChart's custom label formatters do not work on logarithmic axes, so a decimal pattern
         chart.getStyler().setYAxisDecimalPattern(decades && (maxY > 1e4 || minY < 1e-2) ? "0E0" : logY && !decades ? "#,##0.#" : null);
+        int decimals = TickLabels.decimals(maxY - minY);
+        chart.setCustomYAxisTickLabelsFormatter(logY ? null : y -> TickLabels.fixed(y, decimals));
     }
-
-    /** The label of an x tick on an axis of whole numbers: the number, or nothing between two. */
-    static String wholeNumberLabel(double x) {
-        double r = Math.rint(x);
-        return Math.abs(x - r) < 1e-9 * Math.max(1, Math.abs(x)) ? String.format("%,d", (long) r) : "";
-    }
-
 
     /**
      * XChart puts a tick at data points when the x values are equally spaced (epochs 1..n), and
@@ -443,46 +485,11 @@ public final class LineChart {
     }
 
     private void check(String name, double[] x, double[] y) {
-        Objects.requireNonNull(x, "x of series '" + name + "'");
-        Objects.requireNonNull(y, "y of series '" + name + "'");
-        if (x.length != y.length) {
-            throw new IllegalArgumentException("Series '" + name + "' has " + x.length + " x values but "
-                    + y.length + " y values: they must pair up");
-        }
-        if (x.length == 0) {
-            throw new IllegalArgumentException("Series '" + name + "' is empty: a line needs at least one point");
-        }
-        for (int i = 0; i < x.length; i++) {
-            checkValue(name, "x", i, x[i]);
-            checkValue(name, "y", i, y[i]);
-            checkLog(name, i, y[i]);
-        }
-    }
-
-    private void checkLog(String name, int i, double y) {
-        if (logY) {
-            requirePositive(name, i, y);
-        }
-    }
-
-    private static void checkValue(String name, String axis, int i, double v) {
-        if (!Double.isFinite(v)) {
-            throw new IllegalArgumentException("Series '" + name + "' has " + axis + "[" + i + "] = " + v
-                    + ": only finite values can be drawn");
-        }
-    }
-
-    private static void requirePositive(String name, int i, double y) {
-        if (!(y > 0)) {
-            throw new IllegalArgumentException("Series '" + name + "' has y[" + i + "] = " + y
-                    + ", which a logarithmic y axis cannot show: only positive values can be drawn");
-        }
+        SeriesChecks.check(name, x, y, logY);
     }
 
     private static void requireName(String name) {
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("A series needs a non-blank name, got " + (name == null ? "null" : "'" + name + "'"));
-        }
+        SeriesChecks.requireName(name);
     }
 
     private static double[] epochs(int first, int count) {

@@ -7,6 +7,8 @@ import java.util.Arrays;
 final class Points {
     /** Set by {@code LineChart.styleAs}, from the series' position. */
     Color color;
+    /** The palette position {@code color} came from. */
+    int position;
     double[] xs = new double[0];
     double[] ys = new double[0];
     int size;

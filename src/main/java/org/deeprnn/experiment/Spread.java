@@ -73,13 +73,48 @@ public record Spread(double[] values) {
         return Arrays.stream(values).max().orElseThrow();
     }
 
-    /** "6.724 ± 0.052 (6.671–6.776, 3 seeds)"; a single value prints alone. */
+    /**
+     * "6.724 ± 0.052 (6.671–6.776, 3 seeds)"; a single value prints alone. Mean and sd share the decimals that show
+     * the sd to two significant digits, and whole-number measurements (epochs, counts) print their mean with one
+     * decimal and their range as integers: "127.7 ± 0.6 (127–128, 3 seeds)".
+     */
     @Override
     public String toString() {
         if (values.length == 1) {
-            return format(values[0]);
+            return wholeNumbers() ? String.valueOf((long) values[0]) : format(values[0]);
         }
-        return format(mean()) + " ± " + format(sd()) + " (" + format(min()) + "–" + format(max()) + ", " + n() + " seeds)";
+        String range = wholeNumbers() ? (long) min() + "–" + (long) max() : fixed(min(), decimals()) + "–" + fixed(max(), decimals());
+        return meanSd() + " (" + range + ", " + n() + " seeds)";
+    }
+
+    /** "6.724 ± 0.052", or "96.7 ± 11.5" for whole numbers: the mean to the decimals of the sd. */
+    public String meanSd() {
+        int d = decimals();
+        return fixed(mean(), d) + " ± " + fixed(sd(), d);
+    }
+
+    private int decimals() {
+        return wholeNumbers() ? 1 : decimalsFor(sd());
+    }
+
+    private boolean wholeNumbers() {
+        return Arrays.stream(values).allMatch(v -> v == Math.rint(v) && Math.abs(v) < 1e15);
+    }
+
+    /**
+     * The decimals that show {@code width} (an sd or an interval's half-width) to two significant digits, between 1
+     * and 6; 3 when the width is 0 or not finite.
+     */
+    static int decimalsFor(double width) {
+        if (!(width > 0) || Double.isInfinite(width)) {
+            return 3;
+        }
+        int d = 1 - (int) Math.floor(Math.log10(width));
+        return Math.max(1, Math.min(6, d));
+    }
+
+    private static String fixed(double value, int decimals) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, "%." + decimals + "f", value) : format(value);
     }
 
     static String format(double value) {

@@ -1,67 +1,66 @@
 package org.deeprnn.experiment;
 
-import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The verdict of one comparison over seeds, in words: how far apart two settings' means are, on how
- * many seeds the first is lower, and how large the difference is against the spread within each
- * setting, so a chapter never reads a winner into a gap that the seeds alone produce.
+ * The verdict of one comparison over seeds, in words a reader can check: the mean paired difference with its 95%
+ * confidence interval and p-value ({@link PairedDifference}), and on how many seeds the first setting is lower.
+ *
+ * <p>The rule: a setting is called better when the 95% interval of the paired difference excludes 0 (a paired
+ * t-test at the 5% level). Pairing is used because both settings run on the same seeds, so seed-to-seed noise
+ * that moves both alike cancels; the interval is printed so a reader sees how large the difference may be, not
+ * only whether it is there. With three seeds the t quantile is 4.30, so only differences that are large against
+ * their own scatter pass; a verdict whose interval almost touches 0 is worth more seeds.
  */
 public final class Verdict {
-    /** A mean difference below this many sample standard deviations (the larger of the two) is called unclear. */
-    public static final double CLEAR = 2;
-
     private final String first;
     private final String second;
     private final Spread a;
     private final Spread b;
+    private final PairedDifference paired;
 
     private Verdict(String first, Spread a, String second, Spread b) {
         this.first = first;
         this.second = second;
         this.a = a;
         this.b = b;
+        this.paired = PairedDifference.of(a, b);
     }
 
     /**
-     * Compares a measurement where lower is better (perplexity, error) of two settings trained on the same seeds.
+     * Compares a measurement where lower is better (perplexity, error) of two settings trained on the same seeds,
+     * value i of each spread coming from seed i.
      *
      * @throws IllegalArgumentException if they were measured on different numbers of seeds
      */
     public static Verdict lowerIsBetter(String first, Spread a, String second, Spread b) {
         Objects.requireNonNull(first, "first");
         Objects.requireNonNull(second, "second");
-        Spread.pairedDifference(Objects.requireNonNull(a, "a"), Objects.requireNonNull(b, "b"));
-        return new Verdict(first, a, second, b);
+        return new Verdict(first, Objects.requireNonNull(a, "a"), second, Objects.requireNonNull(b, "b"));
     }
 
-    /** The mean of the first minus the mean of the second. */
+    /** The mean of the first minus the mean of the second (equal to the mean paired difference). */
     public double difference() {
         return a.mean() - b.mean();
     }
 
-    /** The difference in units of the larger of the two standard deviations (infinite if both are 0). */
-    public double differenceInSds() {
-        double sd = Math.max(a.sd(), b.sd());
-        return sd == 0 ? (difference() == 0 ? 0 : Double.POSITIVE_INFINITY) : Math.abs(difference()) / sd;
+    /** The seed-by-seed difference first minus second, with its interval and p-value. */
+    public PairedDifference paired() {
+        return paired;
     }
 
     /** On how many seeds the first setting is lower than the second. */
     public int firstLowerOn() {
         int n = 0;
-        for (double d : Spread.pairedDifference(a, b).values()) {
+        for (double d : paired.differences().values()) {
             n += d < 0 ? 1 : 0;
         }
         return n;
     }
 
-    /**
-     * True when the difference is at least {@value #CLEAR} standard deviations and has the same sign on every seed.
-     */
+    /** True when the 95% interval of the paired difference excludes 0 (needs at least two seeds). */
     public boolean clear() {
-        int lower = firstLowerOn();
-        return a.n() > 1 && differenceInSds() >= CLEAR && (lower == a.n() || lower == 0);
+        return paired.excludesZero();
     }
 
     /** The better setting's name when the verdict is clear, otherwise null. */
@@ -70,18 +69,16 @@ public final class Verdict {
     }
 
     /**
-     * For example "GRU, L = 2 vs GRU, L = 1: -0.753 (6.724 ± 0.050 against 7.476 ± 0.062), lower on 3 of 3 seeds,
-     * 12.1 sd: GRU, L = 2 is better".
+     * For example "GRU, L = 2 vs GRU, L = 1: 6.724 ± 0.050 against 7.476 ± 0.062, paired difference -0.752
+     * [-0.861, -0.643], p = 0.0017, lower on 3 of 3 seeds: GRU, L = 2 is better".
      */
     @Override
     public String toString() {
-        String ratio = Double.isInfinite(differenceInSds()) ? "no spread" : String.format(Locale.ROOT, "%.1f sd", differenceInSds());
-        String head = String.format(Locale.ROOT, "%s vs %s: %+.3f (%s ± %s against %s ± %s), lower on %d of %d seeds, %s: ",
-                first, second, difference(), Spread.format(a.mean()), Spread.format(a.sd()), Spread.format(b.mean()),
-                Spread.format(b.sd()), firstLowerOn(), a.n(), ratio);
+        String head = first + " vs " + second + ": " + a.meanSd() + " against " + b.meanSd() + ", paired difference "
+                + paired + ", lower on " + firstLowerOn() + " of " + a.n() + " seeds: ";
         if (a.n() < 2) {
             return head + "one seed, no verdict";
         }
-        return head + (clear() ? winner() + " is better" : "within the spread, no clear winner");
+        return head + (clear() ? winner() + " is better" : "the interval includes 0, no clear winner");
     }
 }

@@ -6,7 +6,7 @@ import java.util.Objects;
  * Predicts a real-valued series (notebook 4, section "Forecasting"), several series of one length
  * at a time, one per row: either one step ahead from the true history at every step, or many steps
  * ahead from the end of a history. {@link NetworkForecaster} asks a trained network,
- * {@link LastValueForecaster} is the naive baseline.
+ * {@link LastValueForecaster} is the naive baseline, {@link AutoregressiveForecaster} the linear one.
  */
 public interface Forecaster {
 

@@ -5,6 +5,8 @@ package org.deeprnn.model;
  * (section "Parameters and cost per step"): a recurrent layer with n inputs and h units holds
  * g (n h + h h + h) parameters, g = 1 for the plain RNN, 4 for the LSTM and 3 for the GRU; the output layer holds h q + q.
  * A layer-normalised GRU ({@code layerNorm}) adds two gains per gate and unit, 2 g h.
+ * {@link #pytorchTotal()} gives what PyTorch's {@code nn.RNN}, {@code nn.GRU} or {@code nn.LSTM} reports for the same
+ * sizes, for readers who check the chapter's counts against d2l's PyTorch code.
  */
 public record ParameterCount(CellType cell, int layers, int hiddenUnits, int inputSize, int outputSize, boolean layerNorm) {
 
@@ -46,6 +48,23 @@ public record ParameterCount(CellType cell, int layers, int hiddenUnits, int inp
             sum += recurrentLayer(l);
         }
         return sum;
+    }
+
+    /**
+     * All parameters of the same network in PyTorch ({@code nn.LSTM} etc. plus {@code nn.Linear}): PyTorch keeps two
+     * bias vectors per gate, b_ih and b_hh (cuDNN's layout), where DL4J keeps one, so every recurrent layer holds
+     * g h more, g (n h + h h + 2 h). In the LSTM and the plain RNN the two biases only appear as their sum, so
+     * the models are equally expressive; in {@code nn.GRU} the candidate's b_hn is multiplied by the reset gate,
+     * so there it is a parameter the project's GRU lacks.
+     *
+     * @throws IllegalStateException for the layer-normalised GRU, which has no PyTorch counterpart
+     */
+    public long pytorchTotal() {
+        if (layerNorm) {
+            throw new IllegalStateException("PyTorch's nn.GRU has no layer normalisation, so there is no PyTorch count to give;"
+                    + " compare the count without layerNorm");
+        }
+        return total() + (long) layers * cell.weightBlocks() * hiddenUnits;
     }
 
     /**

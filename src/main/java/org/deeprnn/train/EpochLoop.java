@@ -41,6 +41,7 @@ public final class EpochLoop {
     private final int printEvery;
     private final PrintStream progress;
     private final List<EpochListener> listeners;
+    private EarlyStopping stopping;
 
     /** What a model does with one minibatch: the loss summed over its predicted tokens and the gradient norm before clipping. */
     public record Step(double lossSum, double gradientNorm) {
@@ -89,9 +90,18 @@ public final class EpochLoop {
         this.listeners = List.copyOf(listeners);
     }
 
+    /** This loop, ending before its last epoch when {@code rule} says so (null: always run every epoch). */
+    public EpochLoop stopEarly(EarlyStopping rule) {
+        this.stopping = rule;
+        return this;
+    }
+
     /** Trains {@code model} on {@code train}, measuring {@code validation} (may be null) after every epoch. */
     public TrainingResult run(Model model, DataSetIterator train, DataSetIterator validation) {
         Objects.requireNonNull(train, "train iterator");
+        if (stopping != null && validation == null) {
+            throw new IllegalArgumentException("Early stopping watches the validation metric: pass a validation (tuning) iterator");
+        }
         List<EpochResult> history = new ArrayList<>();
         long wallStart = System.nanoTime();
         double[] firstLoss = {Double.NaN};
@@ -106,8 +116,16 @@ public final class EpochLoop {
             for (EpochListener l : listeners) {
                 l.onEpoch(result, epochs);
             }
-            if (progress != null && (e % printEvery == 0 || e == 1 || e == epochs)) {
+            boolean stop = stopping != null && e < epochs && stopping.stop(history);
+            if (progress != null && (e % printEvery == 0 || e == 1 || e == epochs || stop)) {
                 progress.println(progressLine(result, (System.nanoTime() - wallStart) / 1e9));
+            }
+            if (stop) {
+                if (progress != null) {
+                    progress.printf(Locale.ROOT, "stopped: no better validation for %d epochs, best in epoch %d%n",
+                            stopping.patience(), EarlyStopping.bestEpoch(history));
+                }
+                break;
             }
         }
         TrainingResult result = new TrainingResult(history, (System.nanoTime() - wallStart) / 1e9);

@@ -56,6 +56,7 @@ public final class Trainer {
     private final List<EpochListener> listeners;
     private final Supplier<BatchGradient> engineFactory;
     private final Dl4jListeners dl4jListeners;
+    private final EarlyStopping stopping;
 
     private Trainer(Builder b) {
         this.epochs = b.epochs;
@@ -66,6 +67,7 @@ public final class Trainer {
         this.listeners = List.copyOf(b.listeners);
         this.engineFactory = b.engineFactory;
         this.dl4jListeners = new Dl4jListeners(b.dl4jListeners);
+        this.stopping = b.stopping;
     }
 
     private Trainer(Trainer t, PrintStream progress) {
@@ -77,6 +79,7 @@ public final class Trainer {
         this.listeners = t.listeners;
         this.engineFactory = t.engineFactory;
         this.dl4jListeners = t.dl4jListeners;
+        this.stopping = t.stopping;
     }
 
     public static Builder builder() {
@@ -196,7 +199,7 @@ public final class Trainer {
         }
         net.prepare(engineFactory, carry, numSteps);
         try {
-            return new EpochLoop(epochs, printEvery, progress, listeners).run(new EpochLoop.Model() {
+            return new EpochLoop(epochs, printEvery, progress, listeners).stopEarly(stopping).run(new EpochLoop.Model() {
                 @Override
                 public void resetState() {
                     net.resetState();
@@ -386,7 +389,10 @@ public final class Trainer {
 
     private String describe(TrainedNetwork net) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "training %d epochs, %,d parameters, ", epochs, net.numParams()));
+        s.append(stopping == null ? String.format(Locale.ROOT, "training %d epochs, ", epochs)
+                : String.format(Locale.ROOT, "training up to %d epochs (stopping after %d without a better validation), ",
+                        epochs, stopping.patience()));
+        s.append(String.format(Locale.ROOT, "%,d parameters, ", net.numParams()));
         IUpdater updater = net.firstLayer() instanceof BaseLayer base ? base.getIUpdater() : null;
         if (updater != null) {
             s.append("updater ").append(updater.getClass().getSimpleName());
@@ -424,6 +430,7 @@ public final class Trainer {
         private final List<EpochListener> listeners = new ArrayList<>();
         private final List<TrainingListener> dl4jListeners = new ArrayList<>();
         private Supplier<BatchGradient> engineFactory;
+        private EarlyStopping stopping;
 
         public Builder epochs(int epochs) {
             if (epochs <= 0) {
@@ -493,6 +500,15 @@ public final class Trainer {
          */
         public Builder batchGradient(Supplier<BatchGradient> engineFactory) {
             this.engineFactory = Objects.requireNonNull(engineFactory, "engineFactory");
+            return this;
+        }
+
+        /**
+         * Stop a fit once its validation metric has not improved for {@code patience} epochs; {@link #epochs} is then
+         * the cap. A fit without a validation iterator is refused.
+         */
+        public Builder earlyStopping(int patience) {
+            this.stopping = EarlyStopping.afterNoImprovementFor(patience);
             return this;
         }
 

@@ -224,10 +224,10 @@ class LineChartTest {
 
     @Test
     void wholeNumberAxesAreLabelledAtWholeNumbersOnly() {
-        assertEquals("3", LineChart.wholeNumberLabel(3.0));
-        assertEquals("1,000", LineChart.wholeNumberLabel(1000.0));
-        assertEquals("", LineChart.wholeNumberLabel(2.5));
-        assertEquals("", LineChart.wholeNumberLabel(4.75));
+        assertEquals("3", TickLabels.wholeNumber(3.0));
+        assertEquals("1,000", TickLabels.wholeNumber(1000.0));
+        assertEquals("", TickLabels.wholeNumber(2.5));
+        assertEquals("", TickLabels.wholeNumber(4.75));
     }
 
     @Test
@@ -273,9 +273,9 @@ class LineChartTest {
         assertEquals(List.of("mean (band)", "mean"), drawOrder, "the band first, the line over it");
         assertFalse(chart.xchart().getSeriesMap().get("mean (band)").isShowInLegend());
         BufferedImage image = chart.toImage();
-        // the band is the series colour at alpha 50 over white
+        // the band is the series colour at alpha 72 over white
         Color c = chart.color("mean");
-        double a = 50 / 255.0;
+        double a = 72 / 255.0;
         int[] tint = {(int) Math.round(255 + (c.getRed() - 255) * a), (int) Math.round(255 + (c.getGreen() - 255) * a),
                 (int) Math.round(255 + (c.getBlue() - 255) * a)};
         int tinted = 0;
@@ -304,7 +304,7 @@ class LineChartTest {
         assertEquals(LineChart.PALETTE.get(1), chart.color("only"));
         assertEquals(LineChart.PALETTE.get(1), chart.xchart().getSeriesMap().get("only").getLineColor());
         Color fill = chart.xchart().getSeriesMap().get("only (band)").getFillColor();
-        assertEquals(List.of(LineChart.PALETTE.get(1).getRGB() & 0xffffff, 50), List.of(fill.getRGB() & 0xffffff, fill.getAlpha()));
+        assertEquals(List.of(LineChart.PALETTE.get(1).getRGB() & 0xffffff, 72), List.of(fill.getRGB() & 0xffffff, fill.getAlpha()));
         BufferedImage image = chart.toImage();
         assertTrue(columnsWith(image, LineChart.PALETTE.get(1)) > image.getWidth() / 2);
         assertEquals(0, columnsWith(image, LineChart.PALETTE.get(0)), "the first position's colour is gone");

@@ -18,9 +18,24 @@ class SpreadTest {
         assertEquals(2, s.min());
         assertEquals(9, s.max());
         assertEquals(3, s.n());
-        assertEquals("5.000 ± 3.606 (2.000–9.000, 3 seeds)", s.toString());
         assertEquals(0, Spread.of(7).sd());
-        assertEquals("7.000", Spread.of(7).toString());
+    }
+
+    @Test
+    void meanAndSdShareTheDecimalsThatShowTheSd() {
+        assertEquals("6.724 ± 0.053 (6.671–6.777, 3 seeds)", Spread.of(6.671, 6.724, 6.777).toString());
+        // sd 0.0005: five decimals, so the sd shows two significant digits beside the mean
+        assertEquals("0.08200 ± 0.00050 (0.08150–0.08250, 3 seeds)", Spread.of(0.0815, 0.0820, 0.0825).toString());
+        assertEquals("0.08200 ± 0.00050", Spread.of(0.0815, 0.0820, 0.0825).meanSd());
+        assertEquals("7.500", Spread.of(7.5).toString());
+    }
+
+    @Test
+    void wholeNumbersPrintAsIntegersWithAOneDecimalMean() {
+        // epochs 90, 90, 110: mean 96.667, sd 11.547
+        assertEquals("96.7 ± 11.5 (90–110, 3 seeds)", Spread.of(90, 90, 110).toString());
+        assertEquals("5.0 ± 3.6 (2–9, 3 seeds)", Spread.of(2, 4, 9).toString());
+        assertEquals("7", Spread.of(7).toString());
     }
 
     @Test

@@ -11,29 +11,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class VerdictTest {
 
     @Test
-    void aGapOfManySdsOnEverySeedIsClear() {
-        // means 6 and 7, both sd 0.1: a gap of 10 sd, the first lower on all three seeds
-        Verdict v = Verdict.lowerIsBetter("deep", Spread.of(5.9, 6.0, 6.1), "shallow", Spread.of(6.9, 7.0, 7.1));
-        assertEquals(-1.0, v.difference(), 1e-12);
-        assertEquals(10.0, v.differenceInSds(), 1e-9);
+    void anIntervalBelowZeroMakesTheFirstBetter() {
+        // paired differences -0.5, -0.7, -0.9: interval -0.70 ± 0.50, p = 0.026 (see PairedDifferenceTest)
+        Verdict v = Verdict.lowerIsBetter("deep", Spread.of(6.0, 6.1, 6.2), "shallow", Spread.of(6.5, 6.8, 7.1));
+        assertEquals(-0.7, v.difference(), 1e-12);
         assertEquals(3, v.firstLowerOn());
         assertTrue(v.clear());
         assertEquals("deep", v.winner());
-        assertEquals("deep vs shallow: -1.000 (6.000 ± 0.100 against 7.000 ± 0.100), lower on 3 of 3 seeds, 10.0 sd: deep is better",
-                v.toString());
+        assertEquals("deep vs shallow: 6.10 ± 0.10 against 6.80 ± 0.30, paired difference -0.70 [-1.20, -0.20], p = 0.026,"
+                + " lower on 3 of 3 seeds: deep is better", v.toString());
     }
 
     @Test
-    void aGapWithinTheSpreadOrWithMixedSignsIsNotAVerdict() {
-        Verdict small = Verdict.lowerIsBetter("a", Spread.of(6.0, 6.5, 7.0), "b", Spread.of(6.2, 6.6, 7.3));
-        assertTrue(small.differenceInSds() < Verdict.CLEAR);
+    void aDifferenceSmallAgainstItsOwnScatterIsNotAVerdict() {
+        Verdict small = Verdict.lowerIsBetter("a", Spread.of(1.0, 1.1, 1.0), "b", Spread.of(1.2, 1.0, 1.5));
         assertFalse(small.clear());
         assertNull(small.winner());
-        assertTrue(small.toString().endsWith("within the spread, no clear winner"), small.toString());
-        // large in sds but one seed goes the other way
-        Verdict mixed = Verdict.lowerIsBetter("a", Spread.of(1.0, 1.0, 1.0, 3.5), "b", Spread.of(2.0, 2.0, 2.0, 3.0));
-        assertEquals(3, mixed.firstLowerOn());
-        assertFalse(mixed.clear());
+        assertEquals(2, small.firstLowerOn());
+        assertTrue(small.toString().endsWith("the interval includes 0, no clear winner"), small.toString());
+    }
+
+    @Test
+    void pairingFindsAGapThatTheSpreadsHide() {
+        // seeds move both settings alike by up to 1.0; the paired gap is 0.1 on every seed: p = 0
+        Verdict v = Verdict.lowerIsBetter("a", Spread.of(5.0, 5.5, 6.0), "b", Spread.of(5.1, 5.6, 6.1));
+        assertTrue(v.clear());
+        assertEquals("a", v.winner());
     }
 
     @Test

@@ -104,6 +104,26 @@ class DeepRnnBuilderTest {
         assertEquals(count.outputLayer(), net.getLayer(layers).numParams(), "output layer");
     }
 
+    @Test
+    void notebook3sLstmHolds824348ParametersInDl4jAnd826396InPyTorch() {
+        // d2l's 2-layer LSTM, 256 units, 28 characters
+        ParameterCount count = new ParameterCount(CellType.LSTM, 2, 256, 28, 28);
+        MultiLayerNetwork net = new DeepRnnBuilder().cell(CellType.LSTM).layers(2).hiddenUnits(256).vocabSize(28).seed(1).network();
+        assertEquals(824_348, net.numParams());
+        assertEquals(824_348, count.total());
+        // PyTorch: nn.LSTM holds 4h(d + h) + 8h per layer (weight_ih, weight_hh, bias_ih, bias_hh), nn.Linear hq + q
+        long h = 256;
+        long pytorch = (4 * h * (28 + h) + 8 * h) + (4 * h * (h + h) + 8 * h) + (h * 28 + 28);
+        assertEquals(826_396, pytorch);
+        assertEquals(pytorch, count.pytorchTotal());
+        // nn.GRU 3h(d + h) + 6h, nn.RNN h(d + h) + 2h, one layer of 3 units on 5 inputs and outputs
+        assertEquals(3 * 3 * (5 + 3) + 6 * 3 + 3 * 5 + 5, new ParameterCount(CellType.GRU, 1, 3, 5, 5).pytorchTotal());
+        assertEquals(3 * (5 + 3) + 2 * 3 + 3 * 5 + 5, new ParameterCount(CellType.SIMPLE_RNN, 1, 3, 5, 5).pytorchTotal());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new ParameterCount(CellType.GRU, 1, 3, 5, 5, true).pytorchTotal());
+        assertTrue(e.getMessage().startsWith("PyTorch's nn.GRU has no layer normalisation"), e.getMessage());
+    }
+
     @ParameterizedTest(name = "{0}, L={1}")
     @MethodSource("cellsAndDepths")
     void layersAreTheChosenCellToppedByASoftmaxOutput(CellType cell, int layers) {

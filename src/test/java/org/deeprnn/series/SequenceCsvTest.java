@@ -34,6 +34,28 @@ class SequenceCsvTest {
         }
     }
 
+    /**
+     * What notebook 4's appendix says of a line with one value too many: DataVec's CSV sequence reader takes it
+     * without a word, and the iterator keeps the features of the first line's width, so the extra value is
+     * silently dropped; only {@link SequenceCsv#validate} names the line.
+     */
+    @Test
+    void dataVecSilentlyDropsAnExtraValueThatValidateReports() throws Exception {
+        Path file = tmp.resolve("three-columns.csv");
+        Files.writeString(file, "value,next\n0.5,0.7\n0.7,0.2,0.1\n");
+        org.datavec.api.records.reader.SequenceRecordReader reader =
+                new org.datavec.api.records.reader.impl.csv.CSVSequenceRecordReader(1, ",");
+        reader.initialize(new org.datavec.api.split.FileSplit(file.toFile()));
+        org.nd4j.linalg.dataset.DataSet ds =
+                new org.deeplearning4j.datasets.datavec.SequenceRecordReaderDataSetIterator(reader, 1, -1, 1, true).next();
+        // one series, one feature, two steps: the value column 0.5, 0.7 and the next column 0.7, 0.2; the 0.1 is gone
+        assertArrayEquals(new long[]{1, 1, 2}, ds.getFeatures().shape());
+        assertArrayEquals(new double[]{0.5, 0.7}, ds.getFeatures().ravel().toDoubleVector(), 1e-7);
+        assertArrayEquals(new double[]{0.7, 0.2}, ds.getLabels().ravel().toDoubleVector(), 1e-7);
+        CsvFormatException e = assertThrows(CsvFormatException.class, () -> SequenceCsv.validate(file, HEADER));
+        assertTrue(e.getMessage().endsWith("line 3: expected 2 values (value,next), found 3: '0.7,0.2,0.1'"), e.getMessage());
+    }
+
     @Test
     void valuesAreWrittenShortAndPlain() throws IOException {
         Path file = tmp.resolve("s.csv");

@@ -1,5 +1,6 @@
 package org.deeprnn.forecast;
 
+import org.deeprnn.model.FiniteWeights;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -53,6 +54,7 @@ public final class NetworkForecaster implements Forecaster {
     @Override
     public double[][] oneStep(double[][] series) {
         INDArray x = features(series);
+        FiniteWeights.require(net, "forecast");
         net.rnnClearPreviousState();
         INDArray out = net.output(x, false);
         normalizer.revertLabels(out);
@@ -66,6 +68,7 @@ public final class NetworkForecaster implements Forecaster {
             throw new IllegalArgumentException("horizon must be at least 1 step, got " + horizon);
         }
         INDArray x = features(history);
+        FiniteWeights.require(net, "forecast");
         int n = history.length;
         double[][] forecast = new double[n][horizon];
         net.rnnClearPreviousState();

@@ -1,6 +1,7 @@
 package org.deeprnn.generate;
 
 import org.deeprnn.check.Require;
+import org.deeprnn.model.FiniteWeights;
 import org.deeprnn.text.OneHot;
 import org.deeprnn.text.Vocab;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -116,6 +117,7 @@ public final class TextGenerator {
             throw new IllegalArgumentException("numChars must be zero or more, got " + numChars);
         }
         int[] tokens = encodePrefix(prefix);
+        FiniteWeights.require(net, "generate text");
         net.rnnClearPreviousState();
         INDArray out = null;
         for (int token : tokens) {

@@ -21,9 +21,15 @@ public final class AtomicFiles {
         void writeTo(Path temporary) throws IOException;
     }
 
-    /** Writes {@code target} through {@code content}, creating missing folders; the temporary file never outlives the call. */
+    /**
+     * Writes {@code target} through {@code content}, creating missing folders; the temporary file never outlives the call.
+     *
+     * @throws IOException naming the path, when the target is a folder or a special file (a device such as
+     *         /dev/null, which the rename would replace), or when a parent of it is a file rather than a folder
+     */
     public static void write(Path target, Content content) throws IOException {
         Path file = target.toAbsolutePath().normalize();
+        requireWritablePath(file);
         Files.createDirectories(file.getParent());
         Path temporary = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp");
         try {
@@ -31,6 +37,25 @@ public final class AtomicFiles {
             move(temporary, file);
         } finally {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    private static void requireWritablePath(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + " is a folder: give the path of a file inside it");
+        }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new IOException(file + " exists and is not a regular file (a device, pipe or socket): give the path "
+                    + "of an ordinary file");
+        }
+        for (Path parent = file.getParent(); parent != null; parent = parent.getParent()) {
+            if (Files.exists(parent)) {
+                if (!Files.isDirectory(parent)) {
+                    throw new IOException(parent + " is a file, not a folder, so nothing can be written below it: choose "
+                            + "another path or move that file away");
+                }
+                return;
+            }
         }
     }
 

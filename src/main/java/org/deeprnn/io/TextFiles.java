@@ -47,6 +47,10 @@ public final class TextFiles {
         if (bytes.length == 0) {
             throw new DataLoadException("The text file " + file.toAbsolutePath() + " is empty (0 bytes)");
         }
+        if (bytes.length >= 2 && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF) || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE))) {
+            throw new DataLoadException("The file " + file.toAbsolutePath() + " is UTF-16 text (it starts with a UTF-16 byte order "
+                    + "mark); the project reads UTF-8: save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8");
+        }
         for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] == 0) {
                 throw new DataLoadException("The file " + file.toAbsolutePath() + " is binary, not text: NUL byte at offset " + i);
@@ -59,7 +63,8 @@ public final class TextFiles {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new DataLoadException("The file " + file.toAbsolutePath() + " is not UTF-8 (or ASCII) text: " + e, e);
+            throw new DataLoadException("The file " + file.toAbsolutePath() + " is not UTF-8 (or ASCII) text (" + e.getMessage()
+                    + "): save it as UTF-8, e.g. iconv -f ISO-8859-1 -t UTF-8 for a Latin-1 file", e);
         }
         if (text.isBlank()) {
             throw new DataLoadException("The text file " + file.toAbsolutePath() + " is empty: it holds only white space");

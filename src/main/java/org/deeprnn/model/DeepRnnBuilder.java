@@ -103,7 +103,7 @@ public final class DeepRnnBuilder {
 
     /** The output layer's activation and loss; {@link OutputMode#SOFTMAX_CROSS_ENTROPY} by default. */
     public DeepRnnBuilder output(OutputMode mode) {
-        this.outputMode = Objects.requireNonNull(mode, "output mode");
+        this.outputMode = required(mode, "output", "OutputMode.SOFTMAX_CROSS_ENTROPY (the default) or OutputMode.IDENTITY_MSE");
         return this;
     }
 
@@ -125,13 +125,13 @@ public final class DeepRnnBuilder {
     }
 
     public DeepRnnBuilder weightInit(IWeightInit weightInit) {
-        this.weightInit = weightInit;
+        this.weightInit = required(weightInit, "weightInit", "new WeightInitXavier() (the default)");
         return this;
     }
 
     /** The updater; its learning rate is overridden by the trainer when the trainer is given one. */
     public DeepRnnBuilder updater(IUpdater updater) {
-        this.updater = updater;
+        this.updater = required(updater, "updater", "new Sgd(1.0) (the default)");
         return this;
     }
 
@@ -149,13 +149,13 @@ public final class DeepRnnBuilder {
         if (!(threshold > 0)) {
             throw new IllegalArgumentException("The gradient normalization threshold must be positive, got " + threshold);
         }
-        this.gradientNormalization = type;
+        this.gradientNormalization = required(type, "gradientNormalization's type", "GradientNormalization.None to switch it off");
         this.gradientNormalizationThreshold = threshold;
         return this;
     }
 
     public DeepRnnBuilder dataType(DataType dataType) {
-        this.dataType = dataType;
+        this.dataType = required(dataType, "dataType", "DataType.FLOAT (the default) or DataType.DOUBLE");
         return this;
     }
 
@@ -178,6 +178,7 @@ public final class DeepRnnBuilder {
 
     /** The network of {@link #build()}, created and initialised (its parameters drawn from the seed), ready to train. */
     public MultiLayerNetwork network() {
+        MemoryCheck.requireFits(parameterCount(), dataType, updater);
         MultiLayerNetwork net = new MultiLayerNetwork(build());
         net.init();
         return net;
@@ -185,6 +186,7 @@ public final class DeepRnnBuilder {
 
     /** The graph of {@link #buildGraph(boolean)}, created and initialised, ready to train. */
     public ComputationGraph graph(boolean residual) {
+        MemoryCheck.requireFits(parameterCount(), dataType, updater);
         ComputationGraph graph = new ComputationGraph(buildGraph(residual));
         graph.init();
         return graph;
@@ -302,5 +304,12 @@ public final class DeepRnnBuilder {
         }
         Require.atLeastOne("inputSize", inputSize, "set it to the number of input features per step (vocabSize(...) for one-hot text)");
         Require.atLeastOne("outputSize", outputSize, "set it to the number of values predicted per step (vocabSize(...) for text)");
+    }
+
+    private static <T> T required(T value, String name, String example) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null: pass " + example);
+        }
+        return value;
     }
 }

@@ -12,6 +12,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -29,16 +31,19 @@ import java.util.stream.Stream;
  * {@code SequenceRecordReaderDataSetIterator} reads), and {@code truth_i.csv} with the hidden parts
  * {@code regime,slow,cycle,fast,noise} at the same steps, for looking inside the trained network.
  * <p>
- * {@code parameters.properties} beside them records the {@link RegimeParameters}. {@link #prepare}
- * reuses the files only when they were made with the same parameters and pass
- * {@link SequenceCsv#validate}; files made with other parameters (or without a record) are
- * regenerated, and the returned object says so. A new set is written into a temporary folder and
+ * {@code parameters.properties} beside them records the {@link RegimeParameters} and the SHA-256 of
+ * every file ({@value #DIGEST_PREFIX}{@code train/series_0.csv=...}). {@link #prepare} reuses the files
+ * only when they were made with the same parameters, pass {@link SequenceCsv#validate} and match their
+ * digests, so that a file cut in the middle of a number (still a valid number) is refused with its name;
+ * files made with other parameters (or without a record or digests) are regenerated, and the returned object says so. A new set is written into a temporary folder and
  * renamed into place when complete, so the folder never holds a half-written set.
  */
 public final class RegimeSeriesFiles {
     /** The folder under the data folder. */
     public static final String FOLDER = "regime-series";
     public static final String PARAMETERS_FILE = "parameters.properties";
+    /** Key prefix of a file's SHA-256 in {@link #PARAMETERS_FILE}, followed by its path relative to the folder. */
+    public static final String DIGEST_PREFIX = "sha256.";
     /** Columns of the {@code series_i.csv} files. */
     public static final List<String> SERIES_HEADER = List.of("value", "next");
     /** Columns of the {@code truth_i.csv} files. */
@@ -79,6 +84,7 @@ public final class RegimeSeriesFiles {
         if (stale == null) {
             RegimeSeriesFiles files = new RegimeSeriesFiles(folder, p, Status.REUSED, "made with the same parameters");
             files.validateAll();
+            files.verifyDigests();
             return files;
         }
         boolean existed = Files.exists(folder);
@@ -109,7 +115,58 @@ public final class RegimeSeriesFiles {
             return PARAMETERS_FILE + " is not usable: " + e.getMessage();
         }
         List<String> diffs = p.differencesFrom(recorded);
-        return diffs.isEmpty() ? null : "the files were made with other parameters (" + String.join(", ", diffs) + ")";
+        if (!diffs.isEmpty()) {
+            return "the files were made with other parameters (" + String.join(", ", diffs) + ")";
+        }
+        for (String name : fileNames(p)) {
+            if (props.getProperty(DIGEST_PREFIX + name) == null) {
+                return PARAMETERS_FILE + " records no SHA-256 of " + name + " (written by an older version of the project)";
+            }
+        }
+        return null;
+    }
+
+    /** Every file of a set, relative to its folder, with '/' between folder and name. */
+    private static List<String> fileNames(RegimeParameters p) {
+        List<String> names = new ArrayList<>();
+        for (Split split : Split.values()) {
+            int count = split == Split.TRAIN ? p.trainSequences() : p.testSequences();
+            for (int i = 0; i < count; i++) {
+                names.add(split.folderName() + "/" + seriesName(i));
+                names.add(split.folderName() + "/" + truthName(i));
+            }
+        }
+        return names;
+    }
+
+    private static String sha256(Path file) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            throw new DataLoadException("Cannot read " + file + ": " + e, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("This JVM has no SHA-256, which every Java platform must provide", e);
+        }
+    }
+
+    /** Each file must have the digest the record holds: a change that keeps the format (a cut number) is found here. */
+    private void verifyDigests() {
+        Properties props = new Properties();
+        try (Reader in = Files.newBufferedReader(folder.resolve(PARAMETERS_FILE), StandardCharsets.UTF_8)) {
+            props.load(in);
+        } catch (IOException e) {
+            throw new DataLoadException("Cannot read " + folder.resolve(PARAMETERS_FILE) + ": " + e, e);
+        }
+        for (String name : fileNames(parameters)) {
+            Path file = folder.resolve(name);
+            String found = sha256(file);
+            if (!found.equals(props.getProperty(DIGEST_PREFIX + name))) {
+                throw new DataLoadException(file + " is not the file that was generated: its SHA-256 is " + found + ", "
+                        + PARAMETERS_FILE + " records " + props.getProperty(DIGEST_PREFIX + name) + " (it was edited, cut or "
+                        + "replaced since). The files in " + folder + " are generated: delete that folder and run again to "
+                        + "generate them afresh.");
+            }
+        }
     }
 
     private static void generate(RegimeParameters p, Path dataDir, Path folder) {
@@ -123,7 +180,7 @@ public final class RegimeSeriesFiles {
                     writeSequence(tmp, split, i, RegimeSeries.generate(p, split, i), p.steps());
                 }
             }
-            writeParameters(tmp.resolve(PARAMETERS_FILE), p);
+            writeParameters(tmp, p);
             replace(dataDir, tmp, folder);
             tmp = null;
         } catch (IOException e) {
@@ -150,12 +207,17 @@ public final class RegimeSeriesFiles {
         SequenceCsv.write(dir.resolve(truthName(i)), TRUTH_HEADER, truth);
     }
 
-    private static void writeParameters(Path file, RegimeParameters p) throws IOException {
+    private static void writeParameters(Path root, RegimeParameters p) throws IOException {
+        Path file = root.resolve(PARAMETERS_FILE);
         StringBuilder text = new StringBuilder("# Parameters the series in this folder were generated with (")
                 .append(RegimeParameters.class.getName()).append(").\n")
                 .append("# Change them in code, not here: files made with other parameters are regenerated.\n");
         for (Map.Entry<String, String> e : p.toMap().entrySet()) {
             text.append(e.getKey()).append('=').append(e.getValue()).append('\n');
+        }
+        text.append("# SHA-256 of every file, checked before the files are reused.\n");
+        for (String name : fileNames(p)) {
+            text.append(DIGEST_PREFIX).append(name).append('=').append(sha256(root.resolve(name))).append('\n');
         }
         Files.writeString(file, text.toString(), StandardCharsets.UTF_8);
     }

@@ -19,7 +19,7 @@ public final class RandomSampling extends SequenceIterator {
 
     public RandomSampling(int[] tokens, int vocabSize, int batchSize, int numSteps, long seed, DataType dataType) {
         super(tokens, vocabSize, batchSize, numSteps, seed, dataType);
-        int needed = minimumLength(batchSize, numSteps);
+        long needed = minimumLength(batchSize, numSteps);
         if (tokens.length < needed) {
             throw new IllegalArgumentException("Random sampling of minibatches of " + batchSize + " x " + numSteps
                     + " steps needs at least " + needed + " tokens ((batchSize + 1) * numSteps) so that one full batch "
@@ -37,8 +37,8 @@ public final class RandomSampling extends SequenceIterator {
     }
 
     /** Shortest corpus that yields one full minibatch whatever the random offset. */
-    public static int minimumLength(int batchSize, int numSteps) {
-        return (batchSize + 1) * numSteps;
+    public static long minimumLength(int batchSize, int numSteps) {
+        return (batchSize + 1L) * numSteps;
     }
 
     @Override

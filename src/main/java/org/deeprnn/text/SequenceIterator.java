@@ -45,8 +45,8 @@ public abstract class SequenceIterator implements DataSetIterator {
         if (numSteps <= 0) {
             throw new IllegalArgumentException("numSteps must be positive, got " + numSteps);
         }
-        if (numSteps + 1 > corpus.length) {
-            throw new IllegalArgumentException("numSteps = " + numSteps + " needs at least " + (numSteps + 1)
+        if ((long) numSteps + 1 > corpus.length) {
+            throw new IllegalArgumentException("numSteps = " + numSteps + " needs at least " + ((long) numSteps + 1)
                     + " tokens (features plus the shifted label), but the corpus has only " + corpus.length
                     + ": use fewer steps or more text");
         }

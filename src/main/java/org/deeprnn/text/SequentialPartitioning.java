@@ -26,7 +26,7 @@ public final class SequentialPartitioning extends SequenceIterator {
                                    boolean randomOffset) {
         super(tokens, vocabSize, batchSize, numSteps, seed, dataType);
         this.randomOffset = randomOffset;
-        int needed = minimumLength(batchSize, numSteps);
+        long needed = minimumLength(batchSize, numSteps);
         if (tokens.length < needed) {
             throw new IllegalArgumentException("Sequential partitioning into " + batchSize + " rows of " + numSteps
                     + " steps needs at least " + needed + " tokens ((batchSize + 1) * numSteps + 1) so that every row "
@@ -53,8 +53,8 @@ public final class SequentialPartitioning extends SequenceIterator {
     }
 
     /** Shortest corpus that yields one minibatch whatever the random offset. */
-    public static int minimumLength(int batchSize, int numSteps) {
-        return (batchSize + 1) * numSteps + 1;
+    public static long minimumLength(int batchSize, int numSteps) {
+        return (batchSize + 1L) * numSteps + 1;
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.deeprnn.text;
 import org.deeprnn.io.DataDownloader;
 import org.deeprnn.io.TextFiles;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,10 +28,18 @@ public final class TimeMachine {
         return DataDownloader.fromEnvironment(URL, SHA1, FILE_NAME);
     }
 
-    /** The raw text of the book, as in the file. */
+    /**
+     * The raw text of the book, as in the file.
+     *
+     * @throws org.deeprnn.io.DataLoadException naming the file when it is not text, or is text but not prose
+     *         (an HTML page, or fewer letters than other visible characters)
+     */
     public static String rawText(DataDownloader source) {
         Objects.requireNonNull(source, "source must not be null");
-        return TextFiles.read(source.fetch());
+        Path file = source.fetch();
+        String text = TextFiles.read(file);
+        ProseCheck.require(text, file);
+        return text;
     }
 
     /** The book's character tokens after d2l's preprocessing. */

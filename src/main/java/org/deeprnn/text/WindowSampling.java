@@ -52,7 +52,7 @@ public final class WindowSampling extends SequenceIterator {
             long available = Math.max(0L, (long) tokens.length - numSteps);
             if ((long) numTrain + numVal > available) {
                 throw new IllegalArgumentException("A corpus of " + tokens.length + " tokens has " + available
-                        + " windows of numSteps + 1 = " + (numSteps + 1) + " tokens, fewer than numTrain + numVal = "
+                        + " windows of numSteps + 1 = " + ((long) numSteps + 1) + " tokens, fewer than numTrain + numVal = "
                         + ((long) numTrain + numVal) + ": use fewer windows, fewer steps or more text");
             }
         }
@@ -77,7 +77,7 @@ public final class WindowSampling extends SequenceIterator {
         if (shuffle) {
             Collections.shuffle(starts, random);
         }
-        List<int[]> plan = new ArrayList<>((windows + batchSize - 1) / batchSize);
+        List<int[]> plan = new ArrayList<>((int) ((windows + (long) batchSize - 1) / batchSize));
         for (int from = 0; from < windows; from += batchSize) {
             int[] rows = new int[Math.min(batchSize, windows - from)];
             for (int r = 0; r < rows.length; r++) {

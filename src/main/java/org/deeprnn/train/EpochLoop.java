@@ -15,10 +15,28 @@ import java.util.Objects;
  * "Training"): the {@link Trainer} for DL4J networks and graphs, and the SameDiff model of notebook 5,
  * "3. Exercise 1: a two-layer RNN from single layers, trained by SameDiff". A model supplies
  * one training step per minibatch and its validation loss; the loop adds up the loss per
- * predicted token, keeps the largest gradient norm, stops at a loss or norm that is NaN or infinite,
- * calls the listeners and prints the progress lines, so that every trainer reports the same {@link EpochResult}s in the same words.
+ * predicted token, keeps the largest gradient norm, stops a training that diverges, calls the listeners
+ * and prints the progress lines, so that every trainer reports the same {@link EpochResult}s in the same words.
+ * <p>
+ * A training diverges, and stops with a {@link TrainingDivergedException}, when
+ * <ul>
+ *   <li>a minibatch's loss or gradient norm is NaN or infinite (its step is not applied);</li>
+ *   <li>a cross-entropy epoch's mean loss per predicted token is above {@code ln V + ln 10}, that is a
+ *   perplexity more than ten times that of a uniform guess over the V classes: a model that learns sits
+ *   at or below {@code ln V} (d2l's LSTM starts on a plateau near ln 28 with V = 28), so an epoch ten
+ *   times worse than guessing is one whose steps push the weights the wrong way;</li>
+ *   <li>a minibatch's loss per predicted token is more than {@value #GROWTH_LIMIT} times that of the
+ *   run's first minibatch (any loss, MSE included).</li>
+ * </ul>
+ * Engines bound the loss of a saturated softmax, so a run at a far too high rate stays finite and only
+ * these rules catch it. A minibatch whose labels mask selects no token, whose masks do not match its
+ * labels, or whose features are not finite is refused with the batch named, not blamed on the rate.
  */
 public final class EpochLoop {
+    /** How many times the first minibatch's loss per token a later one may reach before the run counts as diverged. */
+    public static final double GROWTH_LIMIT = 1e4;
+    /** How far above ln V (in nats: ln 10) an epoch's mean cross-entropy may lie before the run counts as diverged. */
+    public static final double UNIFORM_MARGIN = Math.log(10);
     private final int epochs;
     private final int printEvery;
     private final PrintStream progress;
@@ -86,10 +104,11 @@ public final class EpochLoop {
         }
         List<EpochResult> history = new ArrayList<>();
         long wallStart = System.nanoTime();
+        double[] firstLoss = {Double.NaN};
         for (int e = 1; e <= epochs; e++) {
             EpochResult result;
             try {
-                result = epoch(model, train, e, validation);
+                result = epoch(model, train, e, validation, firstLoss);
             } catch (TrainingDivergedException diverged) {
                 throw diverged.withCompleted(history);
             }
@@ -116,7 +135,7 @@ public final class EpochLoop {
         return result;
     }
 
-    private EpochResult epoch(Model model, DataSetIterator train, int epoch, DataSetIterator validation) {
+    private EpochResult epoch(Model model, DataSetIterator train, int epoch, DataSetIterator validation, double[] firstLoss) {
         train.reset();
         model.resetState();
         model.startEpoch();
@@ -125,26 +144,55 @@ public final class EpochLoop {
         double maxNorm = 0;
         long start = System.nanoTime();
         int batches = 0;
+        long classes = 0;
         while (train.hasNext()) {
             DataSet batch = train.next();
-            Step step = model.step(batch);
             batches++;
+            String where = "minibatch " + batches + " of epoch " + epoch;
+            long batchTokens = checkedTokenCount(batch, where);
+            Step step = model.step(batch);
             if (!step.finite()) {
+                BatchCheck.requireFiniteData(batch, where);
                 throw new TrainingDivergedException(epoch, batches, step.lossSum(), step.gradientNorm());
             }
+            double perToken = step.lossSum() / batchTokens;
+            if (Double.isNaN(firstLoss[0])) {
+                firstLoss[0] = perToken;
+            } else if (firstLoss[0] > 0 && perToken > GROWTH_LIMIT * firstLoss[0]) {
+                throw TrainingDivergedException.grew(epoch, batches, perToken, firstLoss[0], GROWTH_LIMIT);
+            }
             lossSum += step.lossSum();
-            tokens += tokenCount(batch);
+            tokens += batchTokens;
             maxNorm = Math.max(maxNorm, step.gradientNorm());
+            classes = batch.getLabels().size(1);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (tokens == 0) {
             throw new IllegalStateException("The training iterator produced no minibatch in epoch " + epoch
                     + ": the corpus is too short for its batch size and number of steps");
         }
+        if (model.crossEntropy() && classes > 1 && lossSum / tokens > Math.log(classes) + UNIFORM_MARGIN) {
+            throw TrainingDivergedException.aboveUniform(epoch, batches, lossSum / tokens, classes);
+        }
         model.endEpoch();
         model.resetState();
         double valLoss = validation == null ? Double.NaN : model.meanLoss(validation);
         return new EpochResult(epoch, lossSum / tokens, valLoss, tokens, seconds, maxNorm, model.crossEntropy());
+    }
+
+    /**
+     * {@link #tokenCount} of a training minibatch, refusing one whose masks do not fit its labels or
+     * whose labels mask selects no token (its loss per token would be 0/0); {@code where} names the batch.
+     */
+    static long checkedTokenCount(DataSet batch, String where) {
+        BatchCheck.requireMatchingMasks(batch, where);
+        long tokens = tokenCount(batch);
+        if (tokens <= 0) {
+            throw new IllegalArgumentException("The labels mask of " + where + " is all zeros: the batch has no token to "
+                    + "predict, so it has no loss to learn from. Give every sequence at least one step with mask 1, "
+                    + "or leave such sequences out of the batch");
+        }
+        return tokens;
     }
 
     /** Predicted tokens (time steps of all sequences, or the unmasked ones) in a minibatch. */

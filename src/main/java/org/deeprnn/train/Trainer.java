@@ -110,9 +110,7 @@ public final class Trainer {
     public Steps stepwise(MultiLayerNetwork net) {
         Objects.requireNonNull(net, "net");
         TrainedNetwork trained = TrainedNetwork.of(net);
-        if (learningRate != null) {
-            trained.setLearningRate(learningRate);
-        }
+        applyLearningRate(trained);
         trained.prepare(engineFactory, false, 0);
         return new Steps(trained);
     }
@@ -127,6 +125,7 @@ public final class Trainer {
 
         /** Trains on one batch; returns its loss summed over the predicted tokens. */
         public double step(DataSet batch) {
+            EpochLoop.checkedTokenCount(batch, "this minibatch");
             return Trainer.this.step(net, batch).lossSum();
         }
 
@@ -225,9 +224,7 @@ public final class Trainer {
         Objects.requireNonNull(train, "train iterator");
         boolean carry = train instanceof SequenceIterator s && s.carriesStateAcrossBatches();
         int numSteps = train instanceof SequenceIterator s ? s.numSteps() : 0;
-        if (learningRate != null) {
-            net.setLearningRate(learningRate);
-        }
+        applyLearningRate(net);
         boolean crossEntropy = isCrossEntropy(net);
         if (progress != null) {
             progress.println(describe(net) + "; hidden state "
@@ -269,6 +266,15 @@ public final class Trainer {
             }, train, validation);
         } finally {
             net.finish();
+        }
+    }
+
+    /** Sets this trainer's learning rate, or, without one, refuses a configured rate that is not positive. */
+    private void applyLearningRate(TrainedNetwork net) {
+        if (learningRate != null) {
+            net.setLearningRate(learningRate);
+        } else {
+            ConfiguredRates.requirePositive(net);
         }
     }
 

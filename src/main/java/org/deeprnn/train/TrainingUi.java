@@ -99,7 +99,11 @@ public final class TrainingUi {
         Path file = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--port") && i + 1 < args.length) {
-                System.setProperty(PORT_PROPERTY, args[++i]);
+                String port = args[++i];
+                if (!validPort(port)) {
+                    exit(2, "error: --port must be a whole number from 1 to 65535, got '" + port + "'");
+                }
+                System.setProperty(PORT_PROPERTY, port);
             } else if (file == null && !args[i].startsWith("--")) {
                 file = Path.of(args[i]);
             } else {
@@ -124,6 +128,11 @@ public final class TrainingUi {
         System.out.println("Ctrl-C stops it.");
         // DL4J's UIServer stops its server in a shutdown hook; this thread only keeps the JVM waiting for Ctrl-C
         new CountDownLatch(1).await();
+    }
+
+    /** A TCP port DL4J's server can listen on: digits only, 1 to 65535. */
+    static boolean validPort(String port) {
+        return port.matches("[0-9]{1,5}") && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535;
     }
 
     private static void exit(int status, String message) {

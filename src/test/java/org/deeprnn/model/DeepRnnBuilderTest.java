@@ -229,7 +229,7 @@ class DeepRnnBuilderTest {
     void badSettingsNameTheParameter() {
         assertMessageNames("outputSize", () -> new DeepRnnBuilder().layers(1).hiddenUnits(HIDDEN).inputSize(1).build());
         assertMessageNames("inputSize", () -> new DeepRnnBuilder().layers(1).hiddenUnits(HIDDEN).outputSize(1).build());
-        assertThrows(NullPointerException.class, () -> new DeepRnnBuilder().output(null));
+        assertMessageNames("output", () -> new DeepRnnBuilder().output(null));
         assertMessageNames("layers", () -> builder(CellType.LSTM, 0).build());
         assertMessageNames("hiddenUnits", () -> builder(CellType.LSTM, 2).hiddenUnits(0).build());
         assertMessageNames("hiddenUnits", () -> builder(CellType.SIMPLE_RNN, 2).hiddenUnits(-4).build());

@@ -130,6 +130,33 @@ class RegimeSeriesFilesTest {
     }
 
     @Test
+    void aNumberCutInTheMiddleIsFoundByItsDigest() throws IOException {
+        RegimeSeriesFiles files = RegimeSeriesFiles.prepare(SMALL, data);
+        Path file = files.seriesFile(Split.TRAIN, 1);
+        List<String> lines = Files.readAllLines(file);
+        String last = lines.get(lines.size() - 1);
+        Files.writeString(file, String.join("\n", lines.subList(0, lines.size() - 1)) + "\n" + last.substring(0, last.length() - 3));
+        assertEquals(30, SequenceCsv.validate(file, RegimeSeriesFiles.SERIES_HEADER), "the cut file still has the format");
+        DataLoadException e = assertThrows(DataLoadException.class, () -> RegimeSeriesFiles.prepare(SMALL, data));
+        assertTrue(e.getMessage().startsWith(file + " is not the file that was generated: its SHA-256 is "), e.getMessage());
+        assertTrue(e.getMessage().contains("delete that folder"), e.getMessage());
+    }
+
+    @Test
+    void aRecordWithoutDigestsIsRegenerated() throws IOException {
+        RegimeSeriesFiles files = RegimeSeriesFiles.prepare(SMALL, data);
+        Path record = files.folder().resolve(RegimeSeriesFiles.PARAMETERS_FILE);
+        String text = Files.readString(record);
+        assertTrue(text.contains("sha256.train/series_0.csv="), text);
+        Files.writeString(record, text.replaceAll("(?m)^sha256\\..*\n", ""));
+        RegimeSeriesFiles again = RegimeSeriesFiles.prepare(SMALL, data);
+        assertEquals(Status.REGENERATED, again.status());
+        assertEquals("parameters.properties records no SHA-256 of train/series_0.csv (written by an older version of the project)",
+                again.reason());
+        assertEquals(Status.REUSED, RegimeSeriesFiles.prepare(SMALL, data).status());
+    }
+
+    @Test
     void leftoversOfAnInterruptedRunDoNotMatter() throws IOException {
         Path leftover = Files.createDirectories(data.resolve(".regime-series-new-123"));
         Files.writeString(leftover.resolve("junk.csv"), "value,next\n1,");

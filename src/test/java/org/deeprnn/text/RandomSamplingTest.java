@@ -124,7 +124,7 @@ class RandomSamplingTest {
 
     @Test
     void tooShortCorpusIsRefusedWhateverTheOffset() {
-        int needed = RandomSampling.minimumLength(BATCH, STEPS);
+        int needed = Math.toIntExact(RandomSampling.minimumLength(BATCH, STEPS));
         assertEquals(20, needed);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new RandomSampling(OneHotRows.positions(needed - 1), needed, BATCH, STEPS, 0));

@@ -129,7 +129,7 @@ class SequentialPartitioningTest {
 
     @Test
     void tooShortCorpusIsRefusedWhateverTheOffset() {
-        int needed = SequentialPartitioning.minimumLength(BATCH, STEPS);
+        int needed = Math.toIntExact(SequentialPartitioning.minimumLength(BATCH, STEPS));
         assertEquals(17, needed);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new SequentialPartitioning(OneHotRows.positions(needed - 1), needed, BATCH, STEPS, 0));

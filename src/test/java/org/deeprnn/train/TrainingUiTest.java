@@ -58,4 +58,14 @@ class TrainingUiTest {
         new org.deeplearning4j.ui.model.storage.FileStatsStorage(file.toFile()).close();
         assertEquals(file.toFile(), TrainingUi.checkedStatsFile(file));
     }
+
+    @Test
+    void aPortIsAWholeNumberFromOneTo65535() {
+        for (String bad : new String[]{"abc", "-1", "0", "65536", "99999999999", "", "80.5", " 80"}) {
+            assertFalse(TrainingUi.validPort(bad), bad);
+        }
+        for (String good : new String[]{"1", "9000", "65535"}) {
+            assertTrue(TrainingUi.validPort(good), good);
+        }
+    }
 }

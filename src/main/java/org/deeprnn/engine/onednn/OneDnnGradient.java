@@ -2,7 +2,6 @@ package org.deeprnn.engine.onednn;
 
 import org.deeprnn.engine.BatchGradient;
 import org.deeprnn.engine.FusedRnnGradient;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -33,10 +32,13 @@ import java.util.Map;
  * Batch shapes: the primitives and buffers of each (batch size, steps) are built once and kept (the last,
  * smaller batch of an epoch has its own); a carried state survives a change of steps but not of batch size.
  * <p>
- * Threads: oneDNN runs on OpenMP threads of the calling thread, their number set only around its own calls
- * (ND4J's operations in between and OpenBLAS are untouched; see {@code OneDnn}): a fixed count
- * ({@link #withThreads}; by default every core, or {@value #THREADS_VARIABLE}), or one or all cores,
- * whichever measures faster ({@link #adaptive}).
+ * Slices and threads: each batch is cut into {@value #SLICES} fixed slices of consecutive sequences, each computed
+ * by oneDNN on one thread, their gradients summed in slice order ({@code Shards}); the slices run on up to
+ * {@value #SLICES} Java threads ({@code Lanes}; by default one per core, or {@value #THREADS_VARIABLE}). A slice's
+ * arithmetic does not depend on the thread that runs it, so the same seed gives bit-identical parameters at any
+ * thread count and under any load; the numbers depend on the slice count, which is fixed. Slices synchronise once
+ * per batch, not at every step as an OpenMP team does, so a core taken by another program slows training by about
+ * its share instead of stalling every step.
  * <p>
  * Not available (the {@code Trainer} then takes {@code FusedRnnGradient}) when oneDNN's natives do not load
  * on this platform, off ND4J's CPU backend, for DOUBLE networks, and for every network
@@ -44,44 +46,35 @@ import java.util.Map;
  */
 public final class OneDnnGradient implements BatchGradient {
     private static final int MAX_PLANS = 4;
-    /** Batches of a shape that the thread choice does not time. */
-    private static final int WARM_UP = 3;
-    private final ThreadChooser threads;
-    private Plan lastRun;
-    private final Map<Long, Plan> plans = new LinkedHashMap<>(8, 0.75f, true);
+    /** The number of slices every batch is cut into: fixed, so that results do not depend on the machine. */
+    public static final int SLICES = 2;
+    private final int slices;
+    private final Lanes lanes;
+    private final Map<Long, Shards> plans = new LinkedHashMap<>(8, 0.75f, true);
     private MultiLayerNetwork net;
     private Topology topology;
-    private Plan current;
+    private Shards current;
     private boolean carry;
     private boolean hasState;
     /** Where training masks come from; null: ND4J's random generator. */
     private DropoutMasks.Source maskSource;
 
-    private OneDnnGradient(ThreadChooser threads) {
-        this.threads = threads;
+    private OneDnnGradient(int slices, Lanes lanes) {
+        this.slices = slices;
+        this.lanes = lanes;
     }
 
     /** The environment variable that sets the thread count of {@link #create()}. */
     public static final String THREADS_VARIABLE = "DEEPRNN_ONEDNN_THREADS";
 
     /**
-     * The engine the Trainer uses: oneDNN on a fixed number of threads, so that the same seed gives the
-     * same numbers (oneDNN's GRU gradients differ in float rounding between thread counts). The count is
-     * {@value #THREADS_VARIABLE} when set, else every core the JVM sees.
+     * The engine the Trainer uses: {@value #SLICES} slices per batch on {@value #THREADS_VARIABLE} threads when set,
+     * else on as many threads as there are slices and cores. The thread count changes the speed, not the numbers.
      *
      * @throws IllegalArgumentException if {@value #THREADS_VARIABLE} is not a positive whole number
      */
     public static OneDnnGradient create() {
-        return withThreads(threadsFrom(System.getenv(THREADS_VARIABLE), Runtime.getRuntime().availableProcessors()));
-    }
-
-    /**
-     * The engine with oneDNN on one thread or on every core, whichever measures faster while it trains
-     * (see {@code ThreadChooser}: on a shared machine two threads can be far slower than one). Faster on a
-     * busy machine, but the choice depends on timing, so GRU results can differ from run to run.
-     */
-    public static OneDnnGradient adaptive() {
-        return new OneDnnGradient(ThreadChooser.adaptive(Runtime.getRuntime().availableProcessors()));
+        return withThreads(threadsFrom(System.getenv(THREADS_VARIABLE), Math.min(SLICES, Runtime.getRuntime().availableProcessors())));
     }
 
     /** The thread count {@code value} of {@value #THREADS_VARIABLE} asks for, {@code cores} when it is unset or blank. */
@@ -102,12 +95,23 @@ public final class OneDnnGradient implements BatchGradient {
                 + "number of at least 1 (for example 1 on a machine other jobs share), or unset it to use every core");
     }
 
-    /** The engine with oneDNN on {@code threads} threads, always. */
+    /** The engine with its {@value #SLICES} slices on {@code threads} Java threads (the same numbers for every count). */
     public static OneDnnGradient withThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("oneDNN needs at least one thread, got " + threads);
         }
-        return new OneDnnGradient(ThreadChooser.fixed(threads));
+        return new OneDnnGradient(SLICES, new Lanes(threads, 1));
+    }
+
+    /**
+     * Any slicing: {@code slices} slices on {@code threads} Java threads of {@code team} OpenMP threads each
+     * (1, 1, 2 is the whole batch on a team of two, as before slicing; for timing designs against each other).
+     */
+    static OneDnnGradient sliced(int slices, int threads, int team) {
+        if (slices < 1) {
+            throw new IllegalArgumentException("a batch needs at least one slice, got " + slices);
+        }
+        return new OneDnnGradient(slices, new Lanes(threads, team));
     }
 
     /** Whether oneDNN's natives load here and ND4J runs on its CPU backend. */
@@ -151,9 +155,9 @@ public final class OneDnnGradient implements BatchGradient {
         return this;
     }
 
-    /** The number of threads oneDNN runs the next batch on (fixed, or as last chosen). */
+    /** The number of threads the slices of a batch run on. */
     public int threads() {
-        return threads.current();
+        return lanes.lanes;
     }
 
     @Override
@@ -172,7 +176,6 @@ public final class OneDnnGradient implements BatchGradient {
         topology = new Topology(net);
         plans.clear();
         current = null;
-        lastRun = null;
         hasState = false;
     }
 
@@ -185,7 +188,7 @@ public final class OneDnnGradient implements BatchGradient {
             throw new IllegalStateException("The hidden state carried from the last batch holds " + current.n + " sequences, this batch "
                     + n + ": a carried state cannot change its batch size (call resetState() first)");
         }
-        Plan plan = plan(n, t);
+        Shards plan = plan(n, t);
         if (withState && plan != current) {
             plan.takeStateFrom(current);
         }
@@ -193,16 +196,10 @@ public final class OneDnnGradient implements BatchGradient {
             plan.clearState();
         }
         current = plan;
-        int count = threads.next();
-        long start = System.nanoTime();
-        double loss = run(plan, features, labels, count, true);
-        threads.record(System.nanoTime() - start, plan == lastRun && plan.runs >= WARM_UP);
+        double loss = plan.run(net, features, labels, maskSource, lanes, true);
         plan.runs++;
-        lastRun = plan;
         if (carry) {
-            for (RecurrentStage s : plan.stages) {
-                s.carryState();
-            }
+            plan.carryState();
             hasState = true;
         }
         return loss;
@@ -215,10 +212,10 @@ public final class OneDnnGradient implements BatchGradient {
     @Override
     public double evaluate(MultiLayerNetwork net, DataSet data) {
         INDArray features = checked(net, data);
-        Plan plan = plan((int) features.size(0), (int) features.size(2));
+        Shards plan = plan((int) features.size(0), (int) features.size(2));
         plan.clearState();
         hasState = false;
-        return run(plan, features, data.getLabels(), threads.current(), false);
+        return plan.run(net, features, data.getLabels(), null, lanes, false);
     }
 
     /** The batch's features, after checking the network, the batch and the binding to DL4J's gradient view. */
@@ -236,51 +233,14 @@ public final class OneDnnGradient implements BatchGradient {
         return data.getFeatures();
     }
 
-    /** One batch on {@code plan}: the forward pass, and with {@code training} dropout and the backward pass. */
-    private double run(Plan plan, INDArray features, INDArray labels, int count, boolean training) {
-        RecurrentStage[] stages = plan.stages;
-        int top = stages.length;
-        Layer out = net.getLayer(top);
-        INDArray w = out.getParam("W"), b = out.getParam("b");
-        if (training) {
-            plan.dropout.draw(maskSource);
-        }
-        OneDnn.withThreads(count, () -> {
-            plan.load(features, labels);
-            for (int l = 0; l < top; l++) {
-                plan.dropout.forward(l, training);
-                Layer layer = net.getLayer(l);
-                stages[l].loadWeights(layer.getParam("W"), layer.getParam("RW"), layer.getParam("b"));
-                stages[l].forward();
-            }
-            plan.output.forward(w, b);
-            return null;
-        });
-        double loss = plan.output.loss();
-        if (!training) {
-            return loss;
-        }
-        OneDnn.withThreads(count, () -> {
-            INDArray[][] g = topology.gradients;
-            plan.output.backward(w, g[top][0], g[top][1]);
-            for (int l = top - 1; l >= 0; l--) {
-                stages[l].backward();
-                stages[l].storeGradients(g[l][0], g[l][1], g[l][2]);
-                plan.dropout.backward(l);
-            }
-            return null;
-        });
-        return loss;
-    }
-
     // try: the resource is only the workspace scope the block runs in, never read
     @SuppressWarnings("try")
-    private Plan plan(int n, int t) {
+    private Shards plan(int n, int t) {
         long key = ((long) n << 32) | t;
-        Plan plan = plans.get(key);
+        Shards plan = plans.get(key);
         if (plan == null) {
             try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                plan = OneDnn.withThreads(threads.current(), () -> new Plan(topology, n, t));
+                plan = OneDnn.withThreads(lanes.team, () -> new Shards(topology, n, t, slices));
             }
             if (plans.size() >= MAX_PLANS) {
                 Long eldest = plans.keySet().iterator().next();
@@ -303,7 +263,6 @@ public final class OneDnnGradient implements BatchGradient {
         hasState = false;
         plans.clear();
         current = null;
-        lastRun = null;
     }
 
     @Override
@@ -317,10 +276,10 @@ public final class OneDnnGradient implements BatchGradient {
         return null;
     }
 
-    /** The layers this engine is bound to, e.g. "LSTM(28->256), LSTM(256->256), output(256->28); oneDNN, 2 threads". */
+    /** The layers this engine is bound to, e.g. "LSTM(28->256), LSTM(256->256), output(256->28); oneDNN, 2 slice(s) per batch on 2 thread(s)". */
     public String describe() {
         if (topology == null) {
-            return "not prepared; oneDNN, " + threads.describe();
+            return "not prepared; oneDNN, " + slicing();
         }
         List<String> parts = new ArrayList<>();
         int in = topology.nIn;
@@ -329,6 +288,10 @@ public final class OneDnnGradient implements BatchGradient {
             in = topology.hidden[l];
         }
         parts.add("output(" + in + "->" + topology.nOut + ")");
-        return String.join(", ", parts) + "; oneDNN, " + threads.describe();
+        return String.join(", ", parts) + "; oneDNN, " + slicing();
+    }
+
+    private String slicing() {
+        return slices + " slice(s) per batch on " + lanes.describe();
     }
 }

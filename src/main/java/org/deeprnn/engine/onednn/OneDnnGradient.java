@@ -107,7 +107,7 @@ public final class OneDnnGradient implements BatchGradient {
      * Any slicing: {@code slices} slices on {@code threads} Java threads of {@code team} OpenMP threads each
      * (1, 1, 2 is the whole batch on a team of two, as before slicing; for timing designs against each other).
      */
-    static OneDnnGradient sliced(int slices, int threads, int team) {
+    public static OneDnnGradient sliced(int slices, int threads, int team) {
         if (slices < 1) {
             throw new IllegalArgumentException("a batch needs at least one slice, got " + slices);
         }

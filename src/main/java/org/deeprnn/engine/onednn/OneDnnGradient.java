@@ -197,7 +197,6 @@ public final class OneDnnGradient implements BatchGradient {
         }
         current = plan;
         double loss = plan.run(net, features, labels, maskSource, lanes, true);
-        plan.runs++;
         if (carry) {
             plan.carryState();
             hasState = true;

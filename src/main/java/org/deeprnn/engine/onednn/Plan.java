@@ -14,8 +14,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class Plan {
     final int n, t;
-    /** Batches this plan has run (the first few are slower: memory first touched, code paths warmed up). */
-    int runs;
     final INDArray input, labels;
     final RecurrentStage[] stages;
     final OutputStage output;

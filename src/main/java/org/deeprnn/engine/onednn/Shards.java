@@ -18,8 +18,6 @@ final class Shards {
     private final int[] offsets;
     /** Per slice the gradient arrays its backward pass writes, as {@link Topology#gradients}. */
     private final INDArray[][][] gradients;
-    /** Batches run on these slices (the first few are slower: memory first touched). */
-    int runs;
 
     Shards(Topology topology, int n, int t, int slices) {
         this.n = n;
@@ -33,11 +31,6 @@ final class Shards {
             plans[s] = new Plan(topology, offsets[s + 1] - offsets[s], t);
             gradients[s] = s == 0 ? topology.gradients : copies(topology.gradients);
         }
-    }
-
-    /** How many sequences slice {@code s} holds. */
-    int size(int s) {
-        return offsets[s + 1] - offsets[s];
     }
 
     private static INDArray[][] copies(INDArray[][] views) {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Browser tests in headless Chromium (Debian's chromium; puppeteer-core pinned in tools/browser).
 #
-#   bash tools/browser-tests.sh               # the site: builds site/ from notebooks/ (--site-only)
-#                                             # and renders every page (tools/browser/site-test.mjs)
+#   bash tools/browser-tests.sh               # the site: builds site/ and its PDF from notebooks/
+#                                             # (--site-only) and checks every page and feature
+#                                             # (tools/browser/site-test.mjs, site-features.mjs)
 #   bash tools/browser-tests.sh --notebooks   # also runs notebook 1 and notebook 3 in quick mode
 #                                             # through the Notebook UI (tools/browser/notebook-test.mjs)
 #
@@ -24,21 +25,23 @@ for arg in "$@"; do
   esac
 done
 
-if [ -z "${CHROMIUM:-}" ]; then
-  CHROMIUM="$(command -v chromium || true)"
-  if [ -z "$CHROMIUM" ]; then
-    if [ -r /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
-      sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-      say "installing Debian's chromium"
-      mkdir -p target
-      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium \
-        > target/chromium-apt.log 2>&1 || { cat target/chromium-apt.log >&2; die "apt-get install chromium failed"; }
-      CHROMIUM="$(command -v chromium)"
-    else
-      die "no chromium found; install Chromium or Chrome and set CHROMIUM=/path/to/it" 2
-    fi
+# Chromium, and poppler-utils (pdftotext, pdfinfo, pdfimages) for the site test's look into the PDF
+missing=()
+[ -n "${CHROMIUM:-}" ] || command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v pdftotext >/dev/null 2>&1 && command -v pdfimages >/dev/null 2>&1 || missing+=(poppler-utils)
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ -r /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
+    sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    say "installing Debian's ${missing[*]}"
+    mkdir -p target
+    { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q \
+        && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    } > target/chromium-apt.log 2>&1 || { cat target/chromium-apt.log >&2; die "apt-get install ${missing[*]} failed"; }
+  else
+    die "missing: ${missing[*]}; install Chromium or Chrome (set CHROMIUM=/path/to/it) and poppler's pdftotext, pdfinfo and pdfimages" 2
   fi
 fi
+CHROMIUM="${CHROMIUM:-$(command -v chromium)}"
 export CHROMIUM
 NPM_DIR="$ROOT/target/browser-npm"
 SHOTS="$ROOT/target/browser"
@@ -50,7 +53,7 @@ say "browser: $("$CHROMIUM" --version 2>/dev/null | head -n 1)"
 say "site: built from notebooks/, every page rendered"
 t0=$SECONDS
 bash tools/run-chapters.sh --site-only | grep -v '^== jupyter python' || exit 1
-node "$NPM_DIR/site-test.mjs" "$ROOT/site" "$SHOTS/site"
+node "$NPM_DIR/site-test.mjs" "$ROOT/site" "$SHOTS/site" "$ROOT/notebooks"
 say "site test took $((SECONDS - t0)) s"
 
 [ "$NOTEBOOKS" = 1 ] || exit 0

@@ -423,7 +423,7 @@ def notebook_title(nb, fallback):
 def cmd_site(args):
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "site"))
     import build  # tools/site/build.py
-    n = build.build(args.notebooks, args.out, args.katex, args.title, notebook_title)
+    n = build.build(args.notebooks, args.out, args.katex, args.title, notebook_title, chromium=args.chromium)
     print(f"{n} chapter pages and a contents page in {args.out}")
     return 0
 
@@ -473,6 +473,7 @@ def main(argv=None):
     s.add_argument("--out", required=True)
     s.add_argument("--katex", required=True, help="KaTeX's dist folder (node_modules/katex/dist)")
     s.add_argument("--title", default="Deep Recurrent Neural Networks in Java")
+    s.add_argument("--chromium", help="a Chromium to print the book to PDF with (none: no PDF)")
 
     args = p.parse_args(argv)
     handler = {"check": cmd_check, "data-dir": cmd_data_dir, "kernel-check": cmd_kernel_check, "install-kernel": cmd_install_kernel,

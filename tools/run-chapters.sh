@@ -8,6 +8,8 @@
 #                                                # (with JUPYTER_KERNEL: prepare the classpath and
 #                                                # print the kernel.json lines that kernel needs)
 #   bash tools/run-chapters.sh --site-only       # rebuild site/ from notebooks/, execute nothing
+#                                                # (its PDF too where a Chromium is found: CHROMIUM
+#                                                # or chromium on PATH)
 #   bash tools/run-chapters.sh --notebook        # set up, then open the chapters in the Notebook
 #                                                # UI (tools/open-chapters.sh runs this)
 #
@@ -170,9 +172,18 @@ build_site() {  # site/ from the notebooks in notebooks/ (the committed full-run
   local all=()
   while IFS= read -r -d '' f; do all+=("$f"); done \
     < <(find "$NB_DIR" -maxdepth 1 -name '*.ipynb' ! -name '.*' -print0 | LC_ALL=C sort -z)
-  "$PY" "$TOOL" site --out "$SITE_DIR" --katex "$ROOT/target/site-npm/node_modules/katex/dist" "${all[@]}" \
-    > /dev/null || die "building the HTML site failed"
+  # the book as a PDF is printed with a Chromium where there is one (tools/browser-tests.sh installs it)
+  local chromium="${CHROMIUM:-$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)}"
+  local pdf=() out
+  [ -n "$chromium" ] && pdf=(--chromium "$chromium")
+  out="$("$PY" "$TOOL" site --out "$SITE_DIR" --katex "$ROOT/target/site-npm/node_modules/katex/dist" "${pdf[@]}" "${all[@]}")" \
+    || die "building the HTML site failed"
   say "site: ${SITE_DIR#"$ROOT"/}/index.html (${#all[@]} chapters, from notebooks/)"
+  if [ -n "$chromium" ]; then
+    say "site: $(grep '^PDF: ' <<< "$out" | sed 's/^PDF: //') (printed with $chromium); $(grep '^KaTeX fonts: ' <<< "$out")"
+  else
+    say "site: no PDF of the book (no Chromium found: install chromium, or set CHROMIUM=/path/to/it; the pages link none, and all KaTeX fonts stay)"
+  fi
 }
 if [ "$SITE_ONLY" = 1 ]; then
   build_site

@@ -1,67 +1,35 @@
 """The HTML site of the chapters: tools/nbtool.py site (tools/run-chapters.sh runs it).
 
-One page per notebook (nbconvert's basic template for the cells, a page of our own around them),
-a contents page with every chapter's sections, previous/next links, and every asset inside the
-site folder: KaTeX (from npm, see package.json beside this file) renders $...$ and $$...$$ when a
-page loads, with no network; figures the notebooks link to are copied into images/; output
-images are embedded by nbconvert. Nothing points outside the folder, so it works opened from
-disk and from any web server.
+One page per notebook (nbconvert's basic template for the cells, layout.py's page around them:
+sidebar, search box, previous/next, downloads, how to run it) and a contents page. Every asset is
+inside the site folder, so it works opened from disk and from any web server: KaTeX renders the
+TeX when a page loads; figures the notebooks link to are copied into images/, output images are
+embedded by nbconvert with alt text from the cell that drew them (alttext.py); the search index is
+built here with MiniSearch (searchdocs.py, search-index.mjs); the notebooks are copied and zipped;
+with a Chromium, the book is printed to one PDF (pdf.mjs). The npm packages are pinned in
+package.json beside this file.
 """
 
 import html
+import json
 import os
 import re
 import shutil
+import subprocess
+import zipfile
+
+import alttext
+import layout
+import searchdocs
 
 HEADING = re.compile(r"<h([1-6])([^>]*)>(.*?)</h\1>", re.S)
 ID_ATTR = re.compile(r'\sid="([^"]*)"')
 LOCAL_SRC = re.compile(r'(<img\b[^>]*?\ssrc=")([^"]+)(")')
 ANCHOR_LINK = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
+OUTPUT_IMG = re.compile(r'<img\s+(src="data:image/png;base64,([^"]+)")')
+DARK_CODE_STYLE = "github-dark"
 
 KATEX_FILES = ("katex.min.js", "katex.min.css", "contrib/auto-render.min.js")
-
-PAGE_CSS = """
-body { font-family: system-ui, sans-serif; line-height: 1.55; margin: 0; color: #1d1d1d; }
-main, nav.pager, header.top { max-width: 60em; margin: 0 auto; padding: 0 1.2em; }
-header.top { padding-top: 0.8em; font-size: 0.95em; }
-nav.pager { display: flex; justify-content: space-between; gap: 1em; padding: 0.8em 1.2em;
-  border-top: 1px solid #ddd; border-bottom: 1px solid #ddd; margin: 0.8em auto; }
-nav.pager a { text-decoration: none; }
-a { color: #0b5cad; }
-.jp-InputPrompt, .jp-OutputPrompt, .prompt { display: none; }
-.jp-Cell, .cell { margin: 0.6em 0; }
-.jp-CodeCell .jp-InputArea, div.input_area { background: #f6f8fa; border: 1px solid #e1e4e8;
-  border-radius: 4px; padding: 0.2em 0.8em; overflow-x: auto; }
-pre { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.88em; line-height: 1.4;
-  margin: 0.4em 0; white-space: pre; }
-.jp-OutputArea pre, div.output_area pre, .output_text pre { padding: 0 0.8em; overflow-x: auto; }
-.output_stderr, .jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"] { background: #fff4f4; }
-img { max-width: 100%; height: auto; }
-table { border-collapse: collapse; margin: 0.6em 0; }
-th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; }
-.katex-display { overflow-x: auto; overflow-y: hidden; }
-ol.chapters { list-style: none; padding-left: 1em; }
-ol.chapters > li { margin: 0.9em 0; }
-ol.chapters ul { margin: 0.2em 0; }
-.meta { color: #666; font-size: 0.9em; }
-"""
-
-RENDER_JS = """// Renders the TeX of a page with the bundled KaTeX (no network)
-document.addEventListener("DOMContentLoaded", function () {
-  renderMathInElement(document.body, {
-    delimiters: [
-      {left: "$$", right: "$$", display: true},
-      {left: "\\\\[", right: "\\\\]", display: true},
-      {left: "$", right: "$", display: false},
-      {left: "\\\\(", right: "\\\\)", display: false}
-    ],
-    ignoredTags: ["script", "noscript", "style", "textarea", "pre", "code", "option"],
-    throwOnError: false
-  });
-  document.body.setAttribute("data-math", "rendered");
-});
-"""
-
 
 def slug(text, taken):
     base = re.sub(r"[^a-z0-9]+", "-", html.unescape(re.sub(r"<[^>]+>", "", text)).lower()).strip("-") or "section"
@@ -117,71 +85,106 @@ def copy_katex(katex_dist, out_dir):
                     ignore=shutil.ignore_patterns("*.ttf", "*.woff"))  # woff2 is enough for browsers
 
 
-def title_html(title):
-    """A notebook title is markdown: *x* and `x` are the only markup the titles use."""
-    text = html.escape(title)
-    text = re.sub(r"\*([^*]+)\*", r"<em>\1</em>", text)
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+def chart_alts(nb):
+    """{base64 PNG of an output: its alt text}, from the source of the cell that drew it."""
+    alts, section = {}, "the beginning"
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for m in re.finditer(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", cell.source, re.M):
+                section = re.sub(r"[*`$\\]", "", m.group(1))
+        elif cell.cell_type == "code":
+            for out in cell.get("outputs", []):
+                png = out.get("data", {}).get("image/png")
+                if png:
+                    alts[re.sub(r"\s", "", png)] = alttext.chart_alt(cell.source, section)
+    return alts
 
 
-def plain(title):
-    return re.sub(r"[*`]", "", title)
+def describe_images(body, alts, name):
+    """Give every output image its alt text; an image without one is an error, not a silent gap."""
+    def fix(m):
+        alt = alts.get(re.sub(r"\s", "", m.group(2)))
+        if alt is None:
+            raise SystemExit(f"error: an image output of {name} has no alt text (no cell drew it)")
+        return f'<img alt="{html.escape(alt)}" {m.group(1)}'
+    return OUTPUT_IMG.sub(fix, body)
 
 
-def page(title, site_title, body, prev_link, next_link):
-    def link(target, arrow_left):
-        if target is None:
-            return "<span></span>"
-        href, text = target
-        label = f"&larr; {title_html(text)}" if arrow_left else f"{title_html(text)} &rarr;"
-        rel = "prev" if arrow_left else "next"
-        return f'<a rel="{rel}" href="{html.escape(href)}">{label}</a>'
-
-    pager = (f'<nav class="pager">{link(prev_link, True)}'
-             f'<a href="index.html">Contents</a>{link(next_link, False)}</nav>')
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(plain(title))} &middot; {html.escape(site_title)}</title>
-<link rel="stylesheet" href="assets/katex/katex.min.css">
-<link rel="stylesheet" href="assets/site.css">
-<script defer src="assets/katex/katex.min.js"></script>
-<script defer src="assets/katex/contrib/auto-render.min.js"></script>
-<script defer src="assets/render-math.js"></script>
-</head>
-<body>
-<header class="top"><a href="index.html">{html.escape(site_title)}</a></header>
-{pager}
-<main>
-{body}
-</main>
-{pager}
-</body>
-</html>
-"""
+def write(path, text):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
 
 
-def build(notebook_paths, out_dir, katex_dist, site_title, title_of):
+def copy_assets(out_dir, node_modules):
+    """The page's stylesheet (with the code colours of both themes), its scripts and MiniSearch."""
+    from pygments.formatters import HtmlFormatter
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets")
+    dest = os.path.join(out_dir, "assets")
+    minisearch = os.path.join(node_modules, "minisearch", "dist", "umd", "index.js")
+    if not os.path.isfile(minisearch):
+        raise SystemExit(f"error: MiniSearch missing in {node_modules} (npm ci in tools/site's package folder installs it)")
+    shutil.copyfile(minisearch, os.path.join(dest, "minisearch.js"))
+    for f in ("site.js", "render-math.js"):
+        shutil.copyfile(os.path.join(here, f), os.path.join(dest, f))
+    with open(os.path.join(here, "site.css"), encoding="utf-8") as f:
+        css = f.read()
+    dark = HtmlFormatter(style=DARK_CODE_STYLE).get_style_defs(".highlight")
+    write(os.path.join(dest, "site.css"),
+          css + HtmlFormatter(style="default").get_style_defs(".highlight") + "\n"
+          + "@media screen and (prefers-color-scheme: dark) {\n" + dark + "\n}\n")
+
+
+def downloads(chapters, out_dir):
+    """Each notebook as it is in notebooks/, and all of them in one zip (fixed dates: same input, same zip)."""
+    folder = os.path.join(out_dir, "notebooks")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    with zipfile.ZipFile(os.path.join(out_dir, layout.ZIP_NAME), "w", zipfile.ZIP_DEFLATED) as z:
+        for ch in chapters:
+            shutil.copyfile(ch["path"], os.path.join(folder, ch["file"]))
+            with open(ch["path"], "rb") as f:
+                z.writestr(zipfile.ZipInfo("notebooks/" + ch["file"], date_time=(1980, 1, 1, 0, 0, 0)), f.read(),
+                           zipfile.ZIP_DEFLATED)
+
+
+def keep_fonts(out_dir, used):
+    """Drop the KaTeX fonts no formula of the book loaded (a browser fetches a font only for a glyph it draws)."""
+    folder = os.path.join(out_dir, "assets", "katex", "fonts")
+    fonts = os.listdir(folder)
+    missing = sorted(set(used) - set(fonts))
+    if missing:
+        raise SystemExit(f"error: the book loaded KaTeX fonts that are not in the site: {', '.join(missing)}")
+    for f in fonts:
+        if f not in used:
+            os.remove(os.path.join(folder, f))
+    print(f"KaTeX fonts: {len(used)} of {len(fonts)} kept, the others no formula uses")
+
+
+def run_node(script, *args):
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), script)
+    done = subprocess.run(["node", path, *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"error: {script} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout.strip()
+
+
+def build(notebook_paths, out_dir, katex_dist, site_title, title_of, chromium=None):
+    """The site in out_dir; with chromium (a browser's path) also the book as one PDF, printed from the site."""
     import nbformat
     from nbconvert import HTMLExporter
-    from pygments.formatters import HtmlFormatter
 
     if not notebook_paths:
         raise SystemExit("error: no notebooks to build the site from")
+    node_modules = os.path.dirname(os.path.dirname(os.path.abspath(katex_dist)))  # .../node_modules/katex/dist
     os.makedirs(out_dir, exist_ok=True)
-    for old in os.listdir(out_dir):  # generated: drop pages of removed notebooks and old images
+    for old in os.listdir(out_dir):  # generated: drop pages of removed notebooks, old images and downloads
         path = os.path.join(out_dir, old)
-        if old.endswith(".html"):
+        if old.endswith((".html", ".zip", ".pdf")):
             os.remove(path)
         elif old == "images":
             shutil.rmtree(path)
     copy_katex(katex_dist, out_dir)
-    with open(os.path.join(out_dir, "assets", "site.css"), "w", encoding="utf-8") as f:
-        f.write(PAGE_CSS.lstrip() + HtmlFormatter(style="default").get_style_defs(".highlight") + "\n")
-    with open(os.path.join(out_dir, "assets", "render-math.js"), "w", encoding="utf-8") as f:
-        f.write(RENDER_JS)
+    copy_assets(out_dir, node_modules)
 
     exporter = HTMLExporter(template_name="basic", exclude_input_prompt=True, exclude_output_prompt=True)
     chapters = []
@@ -190,30 +193,41 @@ def build(notebook_paths, out_dir, katex_dist, site_title, title_of):
         if not nb.metadata.get("language_info"):  # never executed: still highlight it as Java
             nb.metadata["language_info"] = {"name": "java", "pygments_lexer": "java"}
         stem = os.path.splitext(os.path.basename(path))[0]
-        title = title_of(nb, stem)
         body, _ = exporter.from_notebook_node(nb)
         body, heads = sections(body)
         body = localise_images(body, os.path.dirname(os.path.abspath(path)), out_dir)
-        chapters.append({"page": stem + ".html", "title": title, "body": body, "sections": heads,
-                         "file": os.path.basename(path)})
+        body = describe_images(body, chart_alts(nb), os.path.basename(path))
+        chapters.append({"page": stem + ".html", "title": title_of(nb, stem), "body": body, "sections": heads,
+                         "file": os.path.basename(path), "path": path})
 
+    pdf = chromium is not None
     for i, ch in enumerate(chapters):
         prev_link = (chapters[i - 1]["page"], chapters[i - 1]["title"]) if i > 0 else None
         next_link = (chapters[i + 1]["page"], chapters[i + 1]["title"]) if i + 1 < len(chapters) else None
-        with open(os.path.join(out_dir, ch["page"]), "w", encoding="utf-8") as f:
-            f.write(page(ch["title"], site_title, ch["body"], prev_link, next_link))
+        write(os.path.join(out_dir, ch["page"]),
+              layout.page(ch["title"], site_title, ch["body"], chapters, ch, prev_link, next_link, pdf))
+    intro = ("The chapters with the outputs of their committed full run. Search them with the box above; "
+             "each page links its notebook and says how to run it yourself.")
+    write(os.path.join(out_dir, "index.html"),
+          layout.page("Contents", site_title, layout.contents(chapters, site_title, intro), chapters, None, None,
+                      (chapters[0]["page"], chapters[0]["title"]), pdf))
+    downloads(chapters, out_dir)
 
-    items = []
-    for ch in chapters:
-        subs = "".join(f'<li><a href="{html.escape(ch["page"])}#{html.escape(ident)}">{html.escape(text)}</a></li>'
-                       for level, ident, text in ch["sections"] if level == 2)
-        items.append(f'<li><a href="{html.escape(ch["page"])}">{title_html(ch["title"])}</a>'
-                     f' <span class="meta">{html.escape(ch["file"])}</span>'
-                     + (f"<ul>{subs}</ul>" if subs else "") + "</li>")
-    contents = (f"<h1>{html.escape(site_title)}</h1>\n<p>The chapters with the outputs of their committed "
-                f"full run; open a notebook in Jupyter to run it yourself.</p>\n"
-                f'<ol class="chapters">\n' + "\n".join(items) + "\n</ol>")
-    first = (chapters[0]["page"], chapters[0]["title"])
-    with open(os.path.join(out_dir, "index.html"), "w", encoding="utf-8") as f:
-        f.write(page("Contents", site_title, contents, None, first))
+    docs = [d for ch in chapters for d in searchdocs.documents(layout.plain(ch["title"]), ch["page"], ch["body"])]
+    docs_file = os.path.join(out_dir, "assets", "search-documents.json")
+    write(docs_file, json.dumps(docs))
+    try:
+        run_node("search-index.mjs", node_modules, docs_file, os.path.join(out_dir, "assets", "search-index.js"))
+    finally:
+        os.remove(docs_file)
+
+    if pdf:
+        book = os.path.join(out_dir, "book.html")
+        write(book, layout.book(chapters, site_title))
+        try:
+            printed = run_node("pdf.mjs", node_modules, chromium, book, os.path.join(out_dir, layout.PDF_NAME))
+        finally:
+            os.remove(book)
+        print(printed.splitlines()[0])
+        keep_fonts(out_dir, printed.splitlines()[-1].split(":", 1)[1].split())
     return len(chapters)

@@ -2,11 +2,15 @@
 # Training-speed benchmark (org.deeprnn.bench.TrainingBenchmark): ms per iteration, tokens/s, the fraction
 # of the matrix-product floor and, with --peer, the speed ratio to PyTorch at its best thread count.
 #   bash tools/benchmark.sh                  rnn, lstm, gru with L = 1, 2, 3 at 256 hidden, batch 32 x 35
-#   bash tools/benchmark.sh --chapter --peer the chapter's two workloads, interleaved with PyTorch at 1 and 2 threads
+#   bash tools/benchmark.sh --chapter --peer the chapter's two workloads, interleaved with PyTorch 1.13 and libtorch 2.10
+#                                            at 1 and 2 threads
+#   bash tools/benchmark.sh --chapter --peer --load 1   the same with one busy process beside it (a learner's machine)
 #   bash tools/benchmark.sh --quick          smoke run
 #   bash tools/benchmark.sh --help           all options
 # The table goes to stdout, the CSV to target/benchmark/. Extra Maven flags: MVN_ARGS="-o" for offline.
 # The peer (tools/bench/peer.py) runs under the first of $PEER_PYTHON, python3, /usr/bin/python3 that has torch.
+# The libtorch peer (tools/bench/libtorch-peer) runs in its own JVM once built (its pom.xml says how; the
+# benchmark prints the command where it is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

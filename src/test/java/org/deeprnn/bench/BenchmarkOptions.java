@@ -13,7 +13,7 @@ import java.util.Set;
 
 /** Command-line settings of {@link TrainingBenchmark}; {@link #usage()} lists them. */
 final class BenchmarkOptions {
-    static final List<String> PATHS = List.of("dl4j-fit", "trainer-dl4j", "trainer-fused", "trainer-onednn");
+    static final List<String> PATHS = List.of("dl4j-fit", "trainer-dl4j", "trainer-fused", "trainer-onednn", "trainer");
 
     int warmup = 5;
     int reps = 7;
@@ -32,6 +32,8 @@ final class BenchmarkOptions {
     Path peerScript = Paths.get("tools", "bench", "peer.py");
     boolean gemm = true;
     boolean profile;
+    int load;
+    Path libtorchPeer = Paths.get("tools", "bench", "libtorch-peer");
 
     /** The models to run: the chapter's two, or every cell and depth at the one shape given. */
     List<Workload> workloads() {
@@ -61,12 +63,17 @@ final class BenchmarkOptions {
                   --peer               also time the same model and step in PyTorch at 1 and 2 threads, in
                                        rounds interleaved with ours, and print the speed ratio to the best
                                        (needs python3 with torch; PEER_PYTHON=... names the interpreter)
+                                       and libtorch 2.10 (tools/bench/libtorch-peer, built once; the benchmark
+                                       says how where it is not built)
                   --peer-threads 1,2   the peers' thread counts (default 1,2), one process each
+                  --load N             N busy processes (yes > /dev/null) run during the timed rounds, ours and
+                                       the peers', and are stopped after (default 0: none)
                   --rounds N           rounds per model (default 3); each round times every path, then the peers
                   --reps N             timed iterations per path and round (default 7)
                   --warmup N           untimed iterations per path before the first round (default 5)
                   --quick              --warmup 2 --reps 3 --rounds 2: a smoke run
-                  --paths a,b          among dl4j-fit, trainer-dl4j, trainer-fused, trainer-onednn (default: all four)
+                  --paths a,b          among dl4j-fit, trainer-dl4j, trainer-fused, trainer-onednn, and trainer:
+                                       the engine Trainer.d2l(...) chooses by default here (default: all five)
                   --no-gemm            skip the matrix-product measurement (no floor then)
                   --profile            print where the fused path's time goes, phase by phase
                   --out DIR            where the CSV goes (default target/benchmark)
@@ -98,6 +105,7 @@ final class BenchmarkOptions {
                 case "--steps" -> o.steps = positive(a, value(args, ++i));
                 case "--vocab" -> o.vocab = positive(a, value(args, ++i));
                 case "--paths" -> o.paths = list(a, value(args, ++i)).stream().map(BenchmarkOptions::path).distinct().toList();
+                case "--load" -> o.load = nonNegative(a, value(args, ++i));
                 case "--out" -> o.out = Paths.get(value(args, ++i));
                 case "--no-gemm" -> o.gemm = false;
                 case "--profile" -> o.profile = true;

@@ -45,6 +45,17 @@ class BenchmarkOptionsTest {
         assertTrue(error("--paths", "fast").contains("Unknown path 'fast'"));
         assertTrue(error("--peer-threads", "1,,2").contains("without gaps"));
         assertTrue(error("--chapter", "--hidden", "64").contains("drop --hidden"));
+        assertTrue(error("--load", "-1").contains("--load must be 0 or more, got -1"));
+        assertTrue(error("--load").contains("--load needs a value"));
+    }
+
+    @Test
+    void loadAndTheTrainersOwnChoiceAreOptions() {
+        BenchmarkOptions o = BenchmarkOptions.parse(new String[]{"--chapter", "--peer", "--load", "2", "--paths", "trainer,trainer-onednn"});
+        assertEquals(2, o.load);
+        assertEquals(List.of("trainer", "trainer-onednn"), o.paths);
+        assertEquals(0, BenchmarkOptions.parse(new String[0]).load);
+        assertTrue(BenchmarkOptions.parse(new String[0]).paths.contains("trainer"));
     }
 
     @Test

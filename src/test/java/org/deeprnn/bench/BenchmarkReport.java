@@ -12,10 +12,10 @@ final class BenchmarkReport {
     private BenchmarkReport() {
     }
 
-    /** Timings of one path on one workload: {@code ms[round][iteration]}; peers' paths start with {@code torch-}. */
+    /** Timings of one path on one workload: {@code ms[round][iteration]}; peers' paths start with {@code torch-} or {@code libtorch-}. */
     record Result(Workload w, String path, double[][] ms, GemmProbe.Floor floor) {
         boolean isPeer() {
-            return path.startsWith("torch-");
+            return PeerProcess.isPeerPath(path);
         }
 
         /** Median of the round medians. */
@@ -73,8 +73,10 @@ final class BenchmarkReport {
                 .mapToDouble(x -> x.median() / r.median()).findFirst().orElse(Double.NaN);
     }
 
-    static String table(List<Result> results) {
+    /** The table of every result, headed by the load it ran under ({@code --load}). */
+    static String table(List<Result> results, int load) {
         StringBuilder s = new StringBuilder();
+        s.append(BusyLoad.describe(load)).append('\n');
         s.append(String.format(Locale.ROOT, "%-10s %2s %-14s %9s %17s %10s %8s %8s %8s %8s %8s  %s%n",
                 "cell", "L", "path", "ms/iter", "p10-p90 ms", "tokens/s", "GFLOP/s", "floor", "of floor", "vs fit", "vs peer",
                 "shape"));
@@ -90,7 +92,8 @@ final class BenchmarkReport {
                 ms/iter: median over rounds of each round's median; p10-p90 over all timed iterations.
                 floor: the iteration's matrix products alone, each at the fastest library and thread count measured
                 (see the probe lines); 'of floor' = floor / ms/iter. vs fit: speed-up against dl4j-fit.
-                vs peer: speed against the faster PyTorch thread count of the same round (above 1: faster), median over rounds.""");
+                vs peer: speed against the fastest peer of the same round (every PyTorch and libtorch thread count run;
+                above 1: faster), median over rounds.""");
         return s.toString();
     }
 
@@ -103,19 +106,19 @@ final class BenchmarkReport {
         StringBuilder s = new StringBuilder();
         s.append("cell,layers,hidden,batch,steps,vocab,path,rounds,reps,median_ms,p10_ms,p90_ms,min_ms,max_ms,round_medians_ms,"
                 + "tokens_per_s,gflop_per_iter,achieved_gflops,floor_ms,floor_by,fraction_of_floor,speedup_vs_fit,"
-                + "speed_vs_peer_best,omp_num_threads,nd4j_max_threads,blas_threads\n");
+                + "speed_vs_peer_best,omp_num_threads,nd4j_max_threads,blas_threads,busy_processes\n");
         for (Result r : results) {
             Workload w = r.w();
             double gflop = w.flop() / 1e9;
             String rounds = Arrays.stream(r.ms()).map(m -> String.format(Locale.ROOT, "%.3f", median(m)))
                     .collect(Collectors.joining(";"));
-            s.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%d,%s,%d,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%s,%.0f,%.4f,%.2f,%.3f,%s,%.4f,%.4f,%.4f,%s,%d,%d%n",
+            s.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%d,%s,%d,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%s,%.0f,%.4f,%.2f,%.3f,%s,%.4f,%.4f,%.4f,%s,%d,%d,%d%n",
                     w.cell(), w.layers(), w.hidden(), w.batch(), w.steps(), w.vocab(), r.path(), r.ms().length, r.ms()[0].length,
                     r.median(), r.percentile(10), r.percentile(90), r.percentile(0), r.percentile(100), rounds,
                     w.tokens() / (r.median() / 1000), gflop, gflop / (r.median() / 1000), r.floorMs(),
                     r.floor() == null ? "" : r.floor().fastest(), r.floorMs() / r.median(), versusFit(r, results),
                     versusPeer(r, results), r.isPeer() ? r.path().replaceAll("\\D", "") : String.valueOf(System.getenv("OMP_NUM_THREADS")),
-                    Nd4j.getEnvironment().maxThreads(), GemmProbe.blasThreads()));
+                    Nd4j.getEnvironment().maxThreads(), GemmProbe.blasThreads(), o.load));
         }
         return s.toString().replace("NaN", "");
     }

@@ -15,12 +15,16 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The PyTorch peer ({@code tools/bench/peer.py --serve}) as a child process with a fixed thread
- * count: {@code OMP_NUM_THREADS} and {@code torch.set_num_threads} both set to it, so PyTorch's
- * OpenMP loops and a pthread OpenBLAS under it use that many threads ({@code OPENBLAS_*} variables
- * are passed on as they are). The benchmark sends it one workload at a time, between its own rounds.
+ * A peer as a child process with a fixed thread count, answering one workload at a time between the
+ * benchmark's own rounds: Debian's PyTorch ({@code tools/bench/peer.py --serve}, paths {@code torch-Nt}) or
+ * libtorch 2.10 through its JavaCPP preset ({@code tools/bench/libtorch-peer}, paths {@code libtorch-Nt}), both
+ * speaking the same line protocol. {@code OMP_NUM_THREADS} and the library's own thread count are both set to
+ * it ({@code OPENBLAS_*} variables are passed on as they are).
  */
 final class PeerProcess implements AutoCloseable {
+    /** Path prefixes of the peers in the table. */
+    static final String TORCH = "torch", LIBTORCH = "libtorch";
+    static final String LIBTORCH_BUILD = "mvn -q -f tools/bench/libtorch-peer/pom.xml -Djavacpp.platform=linux-x86_64 compile";
     static final String INSTALL_HINT = "install PyTorch for python3 (Debian: apt-get install python3-torch libopenblas0-pthread), "
             + "or set PEER_PYTHON to an interpreter that has it";
     private final Process process;
@@ -28,9 +32,11 @@ final class PeerProcess implements AutoCloseable {
     private final BufferedWriter toPeer;
     final int threads;
     final String hello;
+    private final String kind;
 
-    private PeerProcess(Process process, int threads) throws IOException {
+    private PeerProcess(Process process, String kind, int threads) throws IOException {
         this.process = process;
+        this.kind = kind;
         this.threads = threads;
         this.in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         this.toPeer = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
@@ -92,12 +98,46 @@ final class PeerProcess implements AutoCloseable {
         pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
         pb.environment().put("PYTHONWARNINGS", "ignore");
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-        return new PeerProcess(pb.start(), threads);
+        return new PeerProcess(pb.start(), TORCH, threads);
     }
 
-    /** Path name in the table: {@code torch-1t}, {@code torch-2t}. */
+    /**
+     * Why the libtorch peer in {@code module} cannot start (not built: the command that builds it), or null when
+     * it can.
+     */
+    static String libtorchProblem(Path module) {
+        Path target = module.resolve("target");
+        if (!Files.isRegularFile(target.resolve("classpath.txt")) || !Files.isDirectory(target.resolve("classes"))) {
+            return "the libtorch 2.10 peer is not built (" + module + "/target has no classes or classpath.txt); build it once "
+                    + "with: " + LIBTORCH_BUILD;
+        }
+        return null;
+    }
+
+    /** Starts the libtorch peer built in {@code module} with {@code threads} threads, in its own JVM. */
+    static PeerProcess startLibtorch(Path module, int threads) throws IOException {
+        String problem = libtorchProblem(module);
+        if (problem != null) {
+            throw new IOException(problem);
+        }
+        Path target = module.resolve("target");
+        String classPath = target.resolve("classes") + java.io.File.pathSeparator + Files.readString(target.resolve("classpath.txt")).trim();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx2g", "-cp", classPath, "org.deeprnn.peer.LibtorchPeer", "--serve",
+                "--threads", String.valueOf(threads));
+        pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
+        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+        return new PeerProcess(pb.start(), LIBTORCH, threads);
+    }
+
+    /** Whether a table path is a peer's: {@code torch-Nt} or {@code libtorch-Nt}. */
+    static boolean isPeerPath(String path) {
+        return path.startsWith(TORCH + "-") || path.startsWith(LIBTORCH + "-");
+    }
+
+    /** Path name in the table: {@code torch-1t}, {@code libtorch-2t}, ... */
     String path() {
-        return "torch-" + threads + "t";
+        return kind + "-" + threads + "t";
     }
 
     /** Times {@code reps} iterations of {@code w} after {@code warmup} untimed ones; milliseconds each. */

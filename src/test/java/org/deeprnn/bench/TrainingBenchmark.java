@@ -18,6 +18,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -41,12 +42,16 @@ import java.util.function.Supplier;
  *   <li>{@code trainer-fused}: the same step on {@link FusedRnnGradient};</li>
  *   <li>{@code trainer-onednn}: the same step on {@link OneDnnGradient}, the engine the Trainer picks for
  *   FLOAT networks on the CPU backend (left out, with the reason, where oneDNN's natives do not load);</li>
+ *   <li>{@code trainer}: {@code Trainer.d2l(1)} as the notebooks build it, with whatever engine it chooses here by
+ *   default (its engine line is printed);</li>
  *   <li>with {@code --peer}, {@code torch-1t} and {@code torch-2t}: the same model and step in PyTorch
- *   ({@code tools/bench/peer.py}) at 1 and 2 threads (or {@code --peer-threads}), in child processes.</li>
+ *   ({@code tools/bench/peer.py}) at 1 and 2 threads (or {@code --peer-threads}), and {@code libtorch-1t},
+ *   {@code libtorch-2t} in libtorch 2.10 ({@code tools/bench/libtorch-peer}, where built), in child processes.</li>
  * </ul>
  * Each model runs in rounds: every path of ours for a few iterations, interleaved iteration by
  * iteration, then each peer, so that a busy machine slows all of them alike; ratios are taken per
- * round. Warm-up iterations are excluded. The table goes to stdout, a CSV to {@code target/benchmark/}.
+ * round. Warm-up iterations are excluded. With {@code --load N}, N busy processes run during the rounds.
+ * The table goes to stdout, a CSV to {@code target/benchmark/}.
  */
 public final class TrainingBenchmark {
     private TrainingBenchmark() {
@@ -70,6 +75,11 @@ public final class TrainingBenchmark {
             Trainer trainer = Trainer.builder().epochs(1).learningRate(1.0).clipGlobalNorm(1.0).progress(null)
                     .batchGradient(() -> engine = engineFactory.get()).build();
             this.steps = trainer.stepwise(net);
+        }
+
+        /** The notebooks' trainer, {@code Trainer.d2l(epochs)}, with the engine it chooses by itself. */
+        TrainerStep(MultiLayerNetwork net) {
+            this.steps = Trainer.d2l(1).progress(null).build().stepwise(net);
         }
 
         @Override
@@ -117,6 +127,7 @@ public final class TrainingBenchmark {
                 workloads.size(), o.warmup, o.rounds, o.reps);
         out.println(environment());
 
+        out.println(BusyLoad.describe(o.load));
         List<PeerProcess> peers = o.peer ? startPeers(o, out) : List.of();
         List<Sgemm> backends = o.gemm ? GemmProbe.backends(out) : List.of();
         List<BenchmarkReport.Result> results = new ArrayList<>();
@@ -141,7 +152,7 @@ public final class TrainingBenchmark {
             peers.forEach(PeerProcess::close);
         }
         out.println();
-        out.println(BenchmarkReport.table(results));
+        out.println(BenchmarkReport.table(results, o.load));
         Files.createDirectories(o.out);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path csv = o.out.resolve("training-benchmark-" + stamp + ".csv");
@@ -152,8 +163,21 @@ public final class TrainingBenchmark {
     }
 
     private static List<PeerProcess> startPeers(BenchmarkOptions o, PrintStream out) {
-        String python = PeerProcess.findPython(out);
         List<PeerProcess> peers = new ArrayList<>();
+        String libtorch = PeerProcess.libtorchProblem(o.libtorchPeer);
+        if (libtorch != null) {
+            out.println("   --peer: " + libtorch + ". Carrying on without it.");
+        }
+        for (int threads : libtorch == null ? o.peerThreads : List.<Integer>of()) {
+            try {
+                PeerProcess p = PeerProcess.startLibtorch(o.libtorchPeer, threads);
+                out.println("   peer " + p.path() + ": " + p.hello);
+                peers.add(p);
+            } catch (IOException e) {
+                out.println("   --peer: could not start the " + threads + "-thread libtorch peer: " + e.getMessage() + "; carrying on without it");
+            }
+        }
+        String python = PeerProcess.findPython(out);
         if (python == null) {
             return peers;
         }
@@ -179,6 +203,10 @@ public final class TrainingBenchmark {
                 steps.put(p, net::fit);
             } else if (p.equals("trainer-onednn") && oneDnnProblem(w) != null) {
                 out.println("   trainer-onednn left out: " + oneDnnProblem(w));
+            } else if (p.equals("trainer")) {
+                TrainerStep st = new TrainerStep(network(w, 1.0));
+                out.println("   trainer: " + st.steps.gradientPath());
+                steps.put(p, st);
             } else {
                 steps.put(p, new TrainerStep(network(w, 1.0), engine(p)));
             }
@@ -200,6 +228,27 @@ public final class TrainingBenchmark {
         Map<String, double[][]> times = new LinkedHashMap<>();
         steps.keySet().forEach(k -> times.put(k, new double[o.rounds][o.reps]));
         List<PeerProcess> live = new ArrayList<>(peers);
+        try (BusyLoad load = BusyLoad.start(o.load)) {
+            timeRounds(w, o, steps, data, batchIndex, times, live, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (o.profile) {
+            printProfiles(w, steps, out);
+        }
+        List<BenchmarkReport.Result> rs = new ArrayList<>();
+        times.forEach((p, ms) -> rs.add(new BenchmarkReport.Result(w, p, ms, floor)));
+        steps.values().forEach(st -> {
+            if (st instanceof TrainerStep ts) {
+                ts.steps.close();
+            }
+        });
+        return rs;
+    }
+
+    /** The timed rounds: every path of ours interleaved iteration by iteration, then each live peer. */
+    private static void timeRounds(Workload w, BenchmarkOptions o, Map<String, Step> steps, List<DataSet> data, int batchIndex,
+                                   Map<String, double[][]> times, List<PeerProcess> live, PrintStream out) {
         for (int round = 0; round < o.rounds; round++) {
             for (int i = 0; i < o.reps; i++, batchIndex++) {
                 DataSet batch = data.get(batchIndex % data.size());
@@ -220,17 +269,6 @@ public final class TrainingBenchmark {
                 }
             }
         }
-        if (o.profile) {
-            printProfiles(w, steps, out);
-        }
-        List<BenchmarkReport.Result> rs = new ArrayList<>();
-        times.forEach((p, ms) -> rs.add(new BenchmarkReport.Result(w, p, ms, floor)));
-        steps.values().forEach(st -> {
-            if (st instanceof TrainerStep ts) {
-                ts.steps.close();
-            }
-        });
-        return rs;
     }
 
     private static void printProfiles(Workload w, Map<String, Step> steps, PrintStream out) {

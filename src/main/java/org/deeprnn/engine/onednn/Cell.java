@@ -64,7 +64,7 @@ enum Cell {
 
     /**
      * Builds both primitive descriptors; weights in the layout each primitive prefers ({@code any}),
-     * everything else in the plain layouts of {@code s}.
+     * everything else in the plain layouts of {@code s}; each with a scratchpad of its own (see {@code OneDnn.ownScratchpad}).
      */
     Primitives primitives(Shapes s) {
         var fwd = dnnl.prop_kind.forward_training;
@@ -72,26 +72,27 @@ enum Cell {
         var dir = dnnl.rnn_direction.unidirectional_left2right;
         memory.desc st = s.state(), wl = s.weightsLayer(), wi = s.weightsIter(), b = s.bias();
         memory.desc src = s.srcLayer(), dst = s.dstLayer();
+        var attr = OneDnn.ownScratchpad();
         switch (this) {
             case LSTM -> {
                 var fd = new lstm_forward.desc(fwd, dir, src, st, st, wl, wi, b, dst, st, st);
-                var fpd = new lstm_forward.primitive_desc(fd, OneDnn.cpu());
+                var fpd = new lstm_forward.primitive_desc(fd, attr, OneDnn.cpu());
                 var bd = new lstm_backward.desc(bwd, dir, src, st, st, wl, wi, b, dst, st, st,
                         src, st, st, wl, wi, b, dst, st, st);
-                return new Primitives(fpd, new lstm_backward.primitive_desc(bd, OneDnn.cpu(), fpd));
+                return new Primitives(fpd, new lstm_backward.primitive_desc(bd, attr, OneDnn.cpu(), fpd));
             }
             case GRU -> {
                 var fd = new gru_forward.desc(fwd, dir, src, st, wl, wi, b, dst, st);
-                var fpd = new gru_forward.primitive_desc(fd, OneDnn.cpu());
+                var fpd = new gru_forward.primitive_desc(fd, attr, OneDnn.cpu());
                 var bd = new gru_backward.desc(bwd, dir, src, st, wl, wi, b, dst, st, src, st, wl, wi, b, dst, st);
-                return new Primitives(fpd, new gru_backward.primitive_desc(bd, OneDnn.cpu(), fpd));
+                return new Primitives(fpd, new gru_backward.primitive_desc(bd, attr, OneDnn.cpu(), fpd));
             }
             default -> {
                 var tanh = dnnl.algorithm.eltwise_tanh;
                 var fd = new vanilla_rnn_forward.desc(fwd, tanh, dir, src, st, wl, wi, b, dst, st);
-                var fpd = new vanilla_rnn_forward.primitive_desc(fd, OneDnn.cpu());
+                var fpd = new vanilla_rnn_forward.primitive_desc(fd, attr, OneDnn.cpu());
                 var bd = new vanilla_rnn_backward.desc(bwd, tanh, dir, src, st, wl, wi, b, dst, st, src, st, wl, wi, b, dst, st);
-                return new Primitives(fpd, new vanilla_rnn_backward.primitive_desc(bd, OneDnn.cpu(), fpd));
+                return new Primitives(fpd, new vanilla_rnn_backward.primitive_desc(bd, attr, OneDnn.cpu(), fpd));
             }
         }
     }

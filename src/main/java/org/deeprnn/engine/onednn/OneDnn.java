@@ -5,6 +5,7 @@ import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.dnnl.global.dnnl;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -69,6 +70,17 @@ final class OneDnn {
         if (UNAVAILABLE != null) {
             throw new IllegalStateException(UNAVAILABLE);
         }
+    }
+
+    /**
+     * Attributes that make a primitive take its scratchpad as an argument ({@code DNNL_ARG_SCRATCHPAD}) instead of
+     * oneDNN's shared one: the slices of a batch run the recurrent primitives on several threads at once, and
+     * oneDNN 2.5's recurrent primitives crash the JVM that way with the library's scratchpad.
+     */
+    static primitive_attr ownScratchpad() {
+        primitive_attr attr = new primitive_attr();
+        attr.set_scratchpad_mode(dnnl.scratchpad_mode.user);
+        return attr;
     }
 
     /** A float32 memory descriptor of the given dimensions and layout. */

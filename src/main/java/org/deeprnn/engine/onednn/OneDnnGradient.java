@@ -3,7 +3,6 @@ package org.deeprnn.engine.onednn;
 import org.deeprnn.engine.BatchGradient;
 import org.deeprnn.engine.Engine;
 import org.deeprnn.engine.NetworkReading;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -32,9 +31,13 @@ import java.util.Map;
  * Batch shapes: the primitives and buffers of each (batch size, steps) are built once and kept (the last,
  * smaller batch of an epoch has its own); a carried state survives a change of steps but not of batch size.
  * <p>
- * Threads: oneDNN runs on OpenMP threads of the calling thread, their number set only around its own calls
- * (ND4J's operations in between and OpenBLAS are untouched; see {@code OneDnn}): a fixed count
- * ({@link #withThreads}; by default every core, or {@value #THREADS_VARIABLE}).
+ * Slices and threads: each batch is cut into {@value #SLICES} fixed slices of consecutive sequences, each computed
+ * by oneDNN on one thread, their gradients summed in slice order ({@code Shards}); the slices run on up to
+ * {@value #SLICES} Java threads ({@code Lanes}; by default one per core, or {@value #THREADS_VARIABLE}). A slice's
+ * arithmetic does not depend on the thread that runs it, so the same seed gives bit-identical parameters at any
+ * thread count and under any load; the numbers depend on the slice count, which is fixed. Slices synchronise once
+ * per batch, not at every step as an OpenMP team does, so a core taken by another program slows training by about
+ * its share instead of stalling every step.
  * <p>
  * Natives: each plan's primitives and memories are released when the plan is evicted, at {@link #finish} and at
  * {@link #close}, not left to the garbage collector. Which networks it trains: {@link NetworkReading}'s obstacles for
@@ -42,32 +45,35 @@ import java.util.Map;
  */
 public final class OneDnnGradient implements BatchGradient {
     private static final int MAX_PLANS = 4;
-    private final int threads;
-    private final Map<Long, Plan> plans = new LinkedHashMap<>(8, 0.75f, true);
+    /** The number of slices every batch is cut into: fixed, so that results do not depend on the machine. */
+    public static final int SLICES = 2;
+    private final int slices;
+    private final Lanes lanes;
+    private final Map<Long, Shards> plans = new LinkedHashMap<>(8, 0.75f, true);
     private MultiLayerNetwork net;
     private Topology topology;
-    private Plan current;
+    private Shards current;
     private boolean carry;
     private boolean hasState;
     /** Where training masks come from; null: ND4J's random generator. */
     private DropoutMasks.Source maskSource;
 
-    private OneDnnGradient(int threads) {
-        this.threads = threads;
+    private OneDnnGradient(int slices, Lanes lanes) {
+        this.slices = slices;
+        this.lanes = lanes;
     }
 
     /** The environment variable that sets the thread count of {@link #create()}. */
     public static final String THREADS_VARIABLE = "DEEPRNN_ONEDNN_THREADS";
 
     /**
-     * The engine the Trainer uses: oneDNN on a fixed number of threads, so that the same seed gives the
-     * same numbers (oneDNN's GRU gradients differ in float rounding between thread counts). The count is
-     * {@value #THREADS_VARIABLE} when set, else every core the JVM sees.
+     * The engine the Trainer uses: {@value #SLICES} slices per batch on {@value #THREADS_VARIABLE} threads when set,
+     * else on as many threads as there are slices and cores. The thread count changes the speed, not the numbers.
      *
      * @throws IllegalArgumentException if {@value #THREADS_VARIABLE} is not a positive whole number
      */
     public static OneDnnGradient create() {
-        return withThreads(threadsFrom(System.getenv(THREADS_VARIABLE), Runtime.getRuntime().availableProcessors()));
+        return withThreads(threadsFrom(System.getenv(THREADS_VARIABLE), Math.min(SLICES, Runtime.getRuntime().availableProcessors())));
     }
 
     /** The thread count {@code value} of {@value #THREADS_VARIABLE} asks for, {@code cores} when it is unset or blank. */
@@ -88,12 +94,23 @@ public final class OneDnnGradient implements BatchGradient {
                 + "number of at least 1 (for example 1 on a machine other jobs share), or unset it to use every core");
     }
 
-    /** The engine with oneDNN on {@code threads} threads, always. */
+    /** The engine with its {@value #SLICES} slices on {@code threads} Java threads (the same numbers for every count). */
     public static OneDnnGradient withThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("oneDNN needs at least one thread, got " + threads);
         }
-        return new OneDnnGradient(threads);
+        return new OneDnnGradient(SLICES, new Lanes(threads, 1));
+    }
+
+    /**
+     * Any slicing: {@code slices} slices on {@code threads} Java threads of {@code team} OpenMP threads each
+     * (1, 1, 2 is the whole batch on a team of two, as before slicing; for timing designs against each other).
+     */
+    public static OneDnnGradient sliced(int slices, int threads, int team) {
+        if (slices < 1) {
+            throw new IllegalArgumentException("a batch needs at least one slice, got " + slices);
+        }
+        return new OneDnnGradient(slices, new Lanes(threads, team));
     }
 
     /** Whether oneDNN's natives load here and ND4J runs on its CPU backend. */
@@ -113,9 +130,9 @@ public final class OneDnnGradient implements BatchGradient {
         return this;
     }
 
-    /** The number of threads oneDNN runs on. */
+    /** The number of threads the slices of a batch run on. */
     public int threads() {
-        return threads;
+        return lanes.lanes;
     }
 
     /** @throws IllegalArgumentException where the natives do not load, or naming every setting of {@code net} this engine cannot reproduce */
@@ -148,7 +165,7 @@ public final class OneDnnGradient implements BatchGradient {
             throw new IllegalStateException("The hidden state carried from the last batch holds " + current.n + " sequences, this batch "
                     + n + ": a carried state cannot change its batch size (call resetState() first)");
         }
-        Plan plan = plan(n, t);
+        Shards plan = plan(n, t);
         if (withState && plan != current) {
             plan.takeStateFrom(current);
         }
@@ -156,11 +173,9 @@ public final class OneDnnGradient implements BatchGradient {
             plan.clearState();
         }
         current = plan;
-        double loss = run(plan, features, labels, threads, true);
+        double loss = plan.run(net, features, labels, maskSource, lanes, true);
         if (carry) {
-            for (RecurrentStage s : plan.stages) {
-                s.carryState();
-            }
+            plan.carryState();
             hasState = true;
         }
         return loss;
@@ -173,10 +188,10 @@ public final class OneDnnGradient implements BatchGradient {
     @Override
     public double evaluate(MultiLayerNetwork net, DataSet data) {
         INDArray features = checked(net, data);
-        Plan plan = plan((int) features.size(0), (int) features.size(2));
+        Shards plan = plan((int) features.size(0), (int) features.size(2));
         plan.clearState();
         hasState = false;
-        return run(plan, features, data.getLabels(), threads, false);
+        return plan.run(net, features, data.getLabels(), null, lanes, false);
     }
 
     /** The batch's features, after checking the network, the batch and the binding to DL4J's gradient view. */
@@ -194,51 +209,14 @@ public final class OneDnnGradient implements BatchGradient {
         return data.getFeatures();
     }
 
-    /** One batch on {@code plan}: the forward pass, and with {@code training} dropout and the backward pass. */
-    private double run(Plan plan, INDArray features, INDArray labels, int count, boolean training) {
-        RecurrentStage[] stages = plan.stages;
-        int top = stages.length;
-        Layer out = net.getLayer(top);
-        INDArray w = out.getParam("W"), b = out.getParam("b");
-        if (training) {
-            plan.dropout.draw(maskSource);
-        }
-        OneDnn.withThreads(count, () -> {
-            plan.load(features, labels);
-            for (int l = 0; l < top; l++) {
-                plan.dropout.forward(l, training);
-                Layer layer = net.getLayer(l);
-                stages[l].loadWeights(layer.getParam("W"), layer.getParam("RW"), layer.getParam("b"));
-                stages[l].forward();
-            }
-            plan.output.forward(w, b);
-            return null;
-        });
-        double loss = plan.output.loss();
-        if (!training) {
-            return loss;
-        }
-        OneDnn.withThreads(count, () -> {
-            INDArray[][] g = topology.gradients;
-            plan.output.backward(w, g[top][0], g[top][1]);
-            for (int l = top - 1; l >= 0; l--) {
-                stages[l].backward();
-                stages[l].storeGradients(g[l][0], g[l][1], g[l][2]);
-                plan.dropout.backward(l);
-            }
-            return null;
-        });
-        return loss;
-    }
-
     // try: the resource is only the workspace scope the block runs in, never read
     @SuppressWarnings("try")
-    private Plan plan(int n, int t) {
+    private Shards plan(int n, int t) {
         long key = ((long) n << 32) | t;
-        Plan plan = plans.get(key);
+        Shards plan = plans.get(key);
         if (plan == null) {
             try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                plan = OneDnn.withThreads(threads, () -> new Plan(topology, n, t));
+                plan = OneDnn.withThreads(lanes.team, () -> new Shards(topology, n, t, slices));
             }
             if (plans.size() >= MAX_PLANS) {
                 Long eldest = plans.keySet().iterator().next();
@@ -271,18 +249,19 @@ public final class OneDnnGradient implements BatchGradient {
     }
 
     private void closePlans() {
-        plans.values().forEach(Plan::close);
+        plans.values().forEach(Shards::close);
         plans.clear();
         current = null;
     }
 
-    /** The plans (one per batch shape) that hold natives now: at most {@value #MAX_PLANS}, none after {@link #finish}. */
-    List<Plan> openPlans() {
+    /** The plans (one per batch shape, a plan per slice) that hold natives now: at most {@value #MAX_PLANS}, none after {@link #finish}. */
+    List<Shards> openPlans() {
         return List.copyOf(plans.values());
     }
 
-    /** The layers this engine is bound to, e.g. "LSTM(28->256), LSTM(256->256), output(256->28); oneDNN, 2 thread(s)". */
+    /** The layers this engine is bound to, e.g. "LSTM(28->256), LSTM(256->256), output(256->28); oneDNN, 2 slice(s) per batch on 2 thread(s)". */
     public String describe() {
-        return (topology == null ? "not prepared" : topology.reading.describeLayers()) + "; oneDNN, " + threads + " thread(s)";
+        return (topology == null ? "not prepared" : topology.reading.describeLayers()) + "; oneDNN, " + slices
+                + " slice(s) per batch on " + lanes.describe();
     }
 }

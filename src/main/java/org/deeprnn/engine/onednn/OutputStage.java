@@ -69,18 +69,25 @@ final class OutputStage {
         memory.desc wDesc = new memory.desc(new long[]{h, nOut}, memory.data_type.f32, new long[]{1, h});
         memory.desc bDesc = OneDnn.desc(memory.format_tag.ab, 1, nOut);
         memory.desc hDesc = OneDnn.desc(memory.format_tag.ab, m, h);
-        logits = new primitive(new matmul.primitive_desc(new matmul.desc(hDesc, wDesc, bDesc, rows), OneDnn.cpu()));
+        var attr = OneDnn.ownScratchpad();
+        var logitsPd = new matmul.primitive_desc(new matmul.desc(hDesc, wDesc, bDesc, rows), attr, OneDnn.cpu());
+        logits = new primitive(logitsPd);
         weights = OneDnn.owned(wDesc);
         bias = OneDnn.owned(bDesc);
         memory yMem = OneDnn.over(rows, y), pMem = OneDnn.over(rows, p), logMem = OneDnn.over(rows, logP);
-        logitArgs.put(DNNL_ARG_SRC, OneDnn.over(hDesc, hIn)).put(DNNL_ARG_WEIGHTS, weights).put(DNNL_ARG_BIAS, bias).put(DNNL_ARG_DST, yMem);
+        logitArgs.put(DNNL_ARG_SRC, OneDnn.over(hDesc, hIn)).put(DNNL_ARG_WEIGHTS, weights).put(DNNL_ARG_BIAS, bias).put(DNNL_ARG_DST, yMem)
+                .put(DNNL_ARG_SCRATCHPAD, OneDnn.owned(logitsPd.scratchpad_desc()));
         var inference = dnnl.prop_kind.forward_inference;
-        softmax = new primitive(new softmax_forward.primitive_desc(new softmax_forward.desc(inference, rows, 1), OneDnn.cpu()));
-        softmaxArgs.put(DNNL_ARG_SRC, yMem).put(DNNL_ARG_DST, pMem);
-        logSoftmax = new primitive(new logsoftmax_forward.primitive_desc(new logsoftmax_forward.desc(inference, rows, 1), OneDnn.cpu()));
-        logSoftmaxArgs.put(DNNL_ARG_SRC, yMem).put(DNNL_ARG_DST, logMem);
-        difference = new primitive(new binary.primitive_desc(new binary.desc(dnnl.algorithm.binary_sub, rows, rows, rows), OneDnn.cpu()));
-        differenceArgs.put(DNNL_ARG_SRC_0, pMem).put(DNNL_ARG_SRC_1, OneDnn.over(rows, labels)).put(DNNL_ARG_DST, OneDnn.over(rows, dY));
+        var softmaxPd = new softmax_forward.primitive_desc(new softmax_forward.desc(inference, rows, 1), attr, OneDnn.cpu());
+        softmax = new primitive(softmaxPd);
+        softmaxArgs.put(DNNL_ARG_SRC, yMem).put(DNNL_ARG_DST, pMem).put(DNNL_ARG_SCRATCHPAD, OneDnn.owned(softmaxPd.scratchpad_desc()));
+        var logSoftmaxPd = new logsoftmax_forward.primitive_desc(new logsoftmax_forward.desc(inference, rows, 1), attr, OneDnn.cpu());
+        logSoftmax = new primitive(logSoftmaxPd);
+        logSoftmaxArgs.put(DNNL_ARG_SRC, yMem).put(DNNL_ARG_DST, logMem).put(DNNL_ARG_SCRATCHPAD, OneDnn.owned(logSoftmaxPd.scratchpad_desc()));
+        var differencePd = new binary.primitive_desc(new binary.desc(dnnl.algorithm.binary_sub, rows, rows, rows), attr, OneDnn.cpu());
+        difference = new primitive(differencePd);
+        differenceArgs.put(DNNL_ARG_SRC_0, pMem).put(DNNL_ARG_SRC_1, OneDnn.over(rows, labels)).put(DNNL_ARG_DST, OneDnn.over(rows, dY))
+                .put(DNNL_ARG_SCRATCHPAD, OneDnn.owned(differencePd.scratchpad_desc()));
     }
 
     private static FloatBuffer buffer(INDArray a) {

@@ -98,6 +98,7 @@ final class RecurrentStage {
         fromDiffW = new reorder(diffW, userDWMem);
         fromDiffRW = new reorder(diffRW, userDRWMem);
         memory workspace = OneDnn.owned(pd.forward().workspace_desc());
+        memory forwardScratch = OneDnn.owned(pd.forward().scratchpad_desc()), backwardScratch = OneDnn.owned(pd.backward().scratchpad_desc());
 
         memory xMem = OneDnn.over(src, x), yMem = OneDnn.over(dst, y), dxMem = OneDnn.over(src, dx), dyMem = OneDnn.over(dst, dy);
         memory hStartMem = OneDnn.over(state, hStart), hEndMem = OneDnn.over(state, hEnd);
@@ -106,13 +107,14 @@ final class RecurrentStage {
 
         forwardArgs.put(DNNL_ARG_SRC_LAYER, xMem).put(DNNL_ARG_SRC_ITER, hStartMem).put(DNNL_ARG_WEIGHTS_LAYER, fwdW)
                 .put(DNNL_ARG_WEIGHTS_ITER, fwdRW).put(DNNL_ARG_BIAS, biasMem).put(DNNL_ARG_DST_LAYER, yMem)
-                .put(DNNL_ARG_DST_ITER, hEndMem).put(DNNL_ARG_WORKSPACE, workspace);
+                .put(DNNL_ARG_DST_ITER, hEndMem).put(DNNL_ARG_WORKSPACE, workspace).put(DNNL_ARG_SCRATCHPAD, forwardScratch);
         backwardArgs.put(DNNL_ARG_SRC_LAYER, xMem).put(DNNL_ARG_SRC_ITER, hStartMem).put(DNNL_ARG_WEIGHTS_LAYER, bwdW)
                 .put(DNNL_ARG_WEIGHTS_ITER, bwdRW).put(DNNL_ARG_BIAS, biasMem).put(DNNL_ARG_DST_LAYER, yMem)
                 .put(DNNL_ARG_DST_ITER, hEndMem).put(DNNL_ARG_WORKSPACE, workspace)
                 .put(DNNL_ARG_DIFF_SRC_LAYER, dxMem).put(DNNL_ARG_DIFF_SRC_ITER, dhStartMem)
                 .put(DNNL_ARG_DIFF_WEIGHTS_LAYER, diffW).put(DNNL_ARG_DIFF_WEIGHTS_ITER, diffRW)
-                .put(DNNL_ARG_DIFF_BIAS, diffBMem).put(DNNL_ARG_DIFF_DST_LAYER, dyMem).put(DNNL_ARG_DIFF_DST_ITER, dhEndMem);
+                .put(DNNL_ARG_DIFF_BIAS, diffBMem).put(DNNL_ARG_DIFF_DST_LAYER, dyMem).put(DNNL_ARG_DIFF_DST_ITER, dhEndMem)
+                .put(DNNL_ARG_SCRATCHPAD, backwardScratch);
         memory cStartMem = null, cEndMem = null, dcStartMem = null, dcEndMem = null;
         if (cell.cellState) {
             cStartMem = OneDnn.over(state, cStart);
@@ -123,7 +125,7 @@ final class RecurrentStage {
             backwardArgs.put(DNNL_ARG_SRC_ITER_C, cStartMem).put(DNNL_ARG_DST_ITER_C, cEndMem)
                     .put(DNNL_ARG_DIFF_SRC_ITER_C, dcStartMem).put(DNNL_ARG_DIFF_DST_ITER_C, dcEndMem);
         }
-        keep = new Object[]{pd.forward(), pd.backward(), workspace, xMem, yMem, dxMem, dyMem, hStartMem, hEndMem, dhStartMem,
+        keep = new Object[]{pd.forward(), pd.backward(), workspace, forwardScratch, backwardScratch, xMem, yMem, dxMem, dyMem, hStartMem, hEndMem, dhStartMem,
                 dhEndMem, biasMem, diffBMem, cStartMem, cEndMem, dcStartMem, dcEndMem, dhStart, dcStart, dhEnd, dcEnd, x, y, dx, dy};
     }
 

@@ -240,7 +240,7 @@ class OneDnnGradientTest {
             assertTrue(e.getMessage().contains(OneDnnGradient.THREADS_VARIABLE + "=" + bad), e.getMessage());
         }
         assumeTrue(System.getenv(OneDnnGradient.THREADS_VARIABLE) == null, "the variable is set here");
-        assertEquals(Runtime.getRuntime().availableProcessors(), OneDnnGradient.create().threads());
+        assertEquals(Math.min(OneDnnGradient.SLICES, Runtime.getRuntime().availableProcessors()), OneDnnGradient.create().threads());
     }
 
     /** The same seed gives the same parameters: what the fixed default thread count is for. */
@@ -302,16 +302,16 @@ class OneDnnGradientTest {
         engine.prepare(net, false, STEPS);
         Random r = new Random(3);
         engine.compute(net, batch(r, 1, STEPS));
-        Plan first = engine.openPlans().get(0);
+        Shards first = engine.openPlans().get(0);
         for (int n = 2; n <= 5; n++) {
             engine.compute(net, batch(r, n, STEPS));
             assertEquals(Math.min(n, 4), engine.openPlans().size(), "after batch size " + n);
         }
         assertTrue(first.closed(), "the plan of batch size 1 was evicted by the fifth shape");
-        List<Plan> open = engine.openPlans();
-        assertFalse(open.stream().anyMatch(Plan::closed));
+        List<Shards> open = engine.openPlans();
+        assertFalse(open.stream().anyMatch(Shards::closed));
         engine.finish(net);
         assertTrue(engine.openPlans().isEmpty());
-        assertTrue(open.stream().allMatch(Plan::closed), "finish closes every plan");
+        assertTrue(open.stream().allMatch(Shards::closed), "finish closes every plan");
     }
 }

@@ -368,10 +368,7 @@ public final class LineChart {
         return BitmapEncoder.getBufferedImage(chart);
     }
 
-    /**
-     * XChart centres the title over the plot, which the legend beside it narrows, and cuts off a title
-     * wider than that: such a title gets a smaller font (down to 10 points).
-     */
+    /** XChart cuts off a title wider than the plot (which a legend beside it narrows): such a title gets a smaller font, down to 10 points. */
     private void fitTitle() {
         XYStyler s = chart.getStyler();
         String title = chart.getTitle();

@@ -426,10 +426,7 @@ public final class Trainer {
         private EarlyStopping stopping;
 
         public Builder epochs(int epochs) {
-            if (epochs <= 0) {
-                throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
-            }
-            this.epochs = epochs;
+            this.epochs = Require.atLeastOne("epochs", epochs);
             return this;
         }
 
@@ -469,10 +466,8 @@ public final class Trainer {
         }
 
         /**
-         * A DL4J training listener, such as {@code ScoreIterationListener} or the training UI's
-         * {@code StatsListener}: the trainer calls its hooks where DL4J's {@code fit} would (its
-         * gradient engines bypass {@code fit}), with the score set to each batch's mean loss per
-         * predicted token. {@code onForwardPass} is not called, so activation statistics stay empty.
+         * A DL4J training listener (e.g. the training UI's {@code StatsListener}), called where DL4J's {@code fit} would
+         * call it, the score being each batch's mean loss per token; not {@code onForwardPass}: no activation statistics.
          */
         public Builder dl4jListener(TrainingListener listener) {
             this.dl4jListeners.add(Objects.requireNonNull(listener, "listener"));

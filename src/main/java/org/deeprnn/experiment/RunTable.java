@@ -56,7 +56,11 @@ final class RunTable {
     }
 
     private static String meanSd(Spread s) {
-        return Spread.format(s.mean()) + " ± " + Spread.format(s.sd());
+        if (s.finiteCount() == s.n() || s.finiteCount() == 0) {
+            return s.finiteCount() == 0 ? "diverged" : s.meanSd();
+        }
+        Spread f = s.finite();
+        return (f.n() == 1 ? f.toString() : f.meanSd()) + " (" + (s.n() - s.finiteCount()) + " diverged)";
     }
 
     private static String abbreviate(String metric) {

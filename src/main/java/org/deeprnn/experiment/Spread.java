@@ -6,7 +6,9 @@ import java.util.Objects;
 
 /**
  * One number measured over several seeds: its values, mean, sample standard deviation and range,
- * so a verdict can set a difference against the spread it has to beat.
+ * so a verdict can set a difference against the spread it has to beat. A seed whose run diverged holds
+ * infinity and one that never reached what was measured (e.g. an epoch below a target) holds NaN; they are
+ * counted and named in the text, never averaged into the mean ("diverged on 1 of 3 seeds").
  */
 public record Spread(double[] values) {
     public Spread {
@@ -80,6 +82,9 @@ public record Spread(double[] values) {
      */
     @Override
     public String toString() {
+        if (finiteCount() < values.length) {
+            return finiteCount() == 0 ? missing() : finite() + ", " + missing();
+        }
         if (values.length == 1) {
             return wholeNumbers() ? String.valueOf((long) values[0]) : format(values[0]);
         }
@@ -87,10 +92,37 @@ public record Spread(double[] values) {
         return meanSd() + " (" + range + ", " + n() + " seeds)";
     }
 
-    /** "6.724 ± 0.052", or "96.7 ± 11.5" for whole numbers: the mean to the decimals of the sd. */
+    /** "6.724 ± 0.052", or "96.7 ± 11.5" for whole numbers: the mean to the decimals of the sd; see {@link #toString} for seeds without a value. */
     public String meanSd() {
+        if (finiteCount() < values.length) {
+            Spread f = finiteCount() == 0 ? null : finite();
+            return f == null ? missing() : (f.n() == 1 ? f.toString() : f.meanSd()) + ", " + missing();
+        }
         int d = decimals();
         return fixed(mean(), d) + " ± " + fixed(sd(), d);
+    }
+
+    /** How many seeds hold a finite value (a run that diverged or never got there holds none). */
+    public int finiteCount() {
+        return (int) Arrays.stream(values).filter(Double::isFinite).count();
+    }
+
+    /** The finite values alone. @throws IllegalStateException when there are none */
+    public Spread finite() {
+        double[] f = Arrays.stream(values).filter(Double::isFinite).toArray();
+        if (f.length == 0) {
+            throw new IllegalStateException("No seed holds a finite value: " + missing());
+        }
+        return new Spread(f);
+    }
+
+    /** "diverged on 2 of 3 seeds", "not reached on 3 of 3 seeds", or both joined by "; ". */
+    private String missing() {
+        long diverged = Arrays.stream(values).filter(Double::isInfinite).count();
+        long unreached = Arrays.stream(values).filter(Double::isNaN).count();
+        String d = diverged == 0 ? "" : "diverged on " + diverged + " of " + n() + " seeds";
+        String u = unreached == 0 ? "" : "not reached on " + unreached + " of " + n() + " seeds";
+        return d.isEmpty() ? u : u.isEmpty() ? d : d + "; " + u;
     }
 
     private int decimals() {

@@ -58,9 +58,28 @@ public final class Verdict {
         return n;
     }
 
-    /** True when the 95% interval of the paired difference excludes 0 (needs at least two seeds). */
+    /**
+     * True when the 95% interval of the paired difference excludes 0 (needs at least two seeds), or when one
+     * setting diverged on every seed and the other on none.
+     */
     public boolean clear() {
+        if (!allFinite()) {
+            return onlyOneDiverged();
+        }
         return paired.excludesZero();
+    }
+
+    private boolean allFinite() {
+        return a.finiteCount() == a.n() && b.finiteCount() == b.n();
+    }
+
+    /** One side finite on every seed, the other infinite (diverged) on every seed. */
+    private boolean onlyOneDiverged() {
+        return (a.finiteCount() == a.n() && divergedEverywhere(b)) || (b.finiteCount() == b.n() && divergedEverywhere(a));
+    }
+
+    private static boolean divergedEverywhere(Spread s) {
+        return java.util.Arrays.stream(s.values()).allMatch(v -> v == Double.POSITIVE_INFINITY);
     }
 
     /** The better setting's name when the verdict is clear, otherwise null. */
@@ -74,6 +93,11 @@ public final class Verdict {
      */
     @Override
     public String toString() {
+        if (!allFinite()) {
+            String head = first + " vs " + second + ": " + a.meanSd() + " against " + b.meanSd() + ": ";
+            return head + (clear() ? winner() + " is better (the other diverged on every seed)"
+                    : "a run diverged or did not get there on some seeds only, no paired verdict");
+        }
         String head = first + " vs " + second + ": " + a.meanSd() + " against " + b.meanSd() + ", paired difference "
                 + paired + ", lower on " + firstLowerOn() + " of " + a.n() + " seeds: ";
         if (a.n() < 2) {

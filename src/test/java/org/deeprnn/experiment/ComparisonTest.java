@@ -180,7 +180,7 @@ class ComparisonTest {
 
         String[] lines = c.table().split("\n");
         assertTrue(lines[0].contains("seeds") && lines[0].contains("mean ± sd") && lines[0].contains("val min–max"), lines[0]);
-        assertTrue(lines[1].contains(String.format(java.util.Locale.ROOT, "%.3f ± %.3f", v.mean(), v.sd())), lines[1]);
+        assertTrue(lines[1].contains(v.meanSd()), lines[1]);
         assertTrue(lines[1].contains(String.format(java.util.Locale.ROOT, "%.3f–%.3f", v.min(), v.max())), lines[1]);
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.run("L=1"));

@@ -57,4 +57,18 @@ class SpreadTest {
         assertEquals(1.5, s.mean(), 1e-12);
         assertThrows(IllegalArgumentException.class, Spread::of);
     }
+
+    @Test
+    void seedsWithoutAValueAreCountedAndNamedNotAveraged() {
+        double inf = Double.POSITIVE_INFINITY, nan = Double.NaN;
+        assertEquals("not reached on 3 of 3 seeds", Spread.of(nan, nan, nan).toString());
+        assertEquals("diverged on 2 of 2 seeds", Spread.of(inf, inf).meanSd());
+        Spread mixed = Spread.of(6.1, inf, 7.2);
+        assertEquals(2, mixed.finiteCount());
+        assertEquals(Spread.of(6.1, 7.2), mixed.finite());
+        assertEquals("6.65 ± 0.78 (6.10–7.20, 2 seeds), diverged on 1 of 3 seeds", mixed.toString());
+        assertEquals("6.65 ± 0.78, diverged on 1 of 3 seeds", mixed.meanSd());
+        assertEquals("12, diverged on 1 of 3 seeds; not reached on 1 of 3 seeds", Spread.of(12, inf, nan).toString());
+        assertThrows(IllegalStateException.class, () -> Spread.of(inf).finite());
+    }
 }

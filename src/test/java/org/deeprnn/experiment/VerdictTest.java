@@ -49,4 +49,24 @@ class VerdictTest {
         assertTrue(one.toString().endsWith("one seed, no verdict"), one.toString());
         assertThrows(IllegalArgumentException.class, () -> Verdict.lowerIsBetter("a", Spread.of(1, 2), "b", Spread.of(1)));
     }
+
+    @Test
+    void aSettingThatDivergedOnEverySeedLosesAndIsNamedAsDiverged() {
+        double inf = Double.POSITIVE_INFINITY;
+        Verdict v = Verdict.lowerIsBetter("clipped", Spread.of(3.0, 3.5), "not clipped", Spread.of(inf, inf));
+        assertTrue(v.clear());
+        assertEquals("clipped", v.winner());
+        assertEquals("clipped vs not clipped: 3.25 ± 0.35 against diverged on 2 of 2 seeds: clipped is better"
+                + " (the other diverged on every seed)", v.toString());
+        assertEquals("clipped", Verdict.lowerIsBetter("not clipped", Spread.of(inf, inf), "clipped", Spread.of(3.0, 3.5)).winner());
+    }
+
+    @Test
+    void aDivergenceOnSomeSeedsOnlyGivesNoVerdict() {
+        Verdict v = Verdict.lowerIsBetter("8, halved", Spread.of(17.35, Double.POSITIVE_INFINITY), "constant 2", Spread.of(19.0, 27.0));
+        assertFalse(v.clear());
+        assertNull(v.winner());
+        assertEquals("8, halved vs constant 2: 17.350, diverged on 1 of 2 seeds against 23.0 ± 5.7: a run diverged or did not"
+                + " get there on some seeds only, no paired verdict", v.toString());
+    }
 }

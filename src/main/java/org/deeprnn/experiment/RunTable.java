@@ -47,12 +47,21 @@ final class RunTable {
             boolean validated = first.result().last().hasValidation();
             Spread val = validated ? new Spread(setting.stream().mapToDouble(r -> r.result().last().validationMetric()).toArray()) : null;
             double seconds = setting.stream().mapToDouble(Comparison.Run::secondsPerEpoch).average().orElse(Double.NaN);
-            s.append(String.format(Locale.ROOT, "%-" + width + "s %,11d %6d %5d %20s %20s %20s %8.2f%n", e.getKey(),
+            s.append(String.format(Locale.ROOT, "%-" + width + "s %,11d %6d %5d %20s %20s %20s %8s%n", e.getKey(),
                     first.parameters(), first.result().last().epoch(), setting.size(), meanSd(train),
-                    val == null ? "-" : meanSd(val), val == null ? "-" : Spread.format(val.min()) + "–" + Spread.format(val.max()),
-                    seconds));
+                    val == null ? "-" : meanSd(val), val == null ? "-" : range(val),
+                    Double.isFinite(seconds) ? String.format(Locale.ROOT, "%.2f", seconds) : "-"));
         }
         return s.toString();
+    }
+
+    /** The finite values' range; "-" when every seed diverged. */
+    private static String range(Spread s) {
+        if (s.finiteCount() == 0) {
+            return "-";
+        }
+        Spread f = s.finite();
+        return Spread.format(f.min()) + "–" + Spread.format(f.max());
     }
 
     private static String meanSd(Spread s) {

@@ -19,7 +19,12 @@ LOOP = re.compile(r"\bfor\s*\(")
 
 def call_arguments(src, start):
     """The top-level arguments of the call whose '(' is at src[start - 1], as source strings."""
-    args, depth, i, begin = [], 0, start, start
+    return split_top_level(src, start, ",")
+
+
+def split_top_level(src, start, separator):
+    """src from start split at each separator outside strings and brackets, up to an unmatched closing bracket."""
+    pieces, depth, i, begin = [], 0, start, start
     while i < len(src):
         c = src[i]
         if c == '"':
@@ -29,14 +34,14 @@ def call_arguments(src, start):
             depth += 1
         elif c in ")]}":
             if depth == 0:
-                args.append(src[begin:i].strip())
-                return args
+                break
             depth -= 1
-        elif c == "," and depth == 0:
-            args.append(src[begin:i].strip())
+        elif c == separator and depth == 0:
+            pieces.append(src[begin:i].strip())
             begin = i + 1
         i += 1
-    return args
+    pieces.append(src[begin:i].strip())
+    return pieces
 
 
 def skip_string(src, i):
@@ -50,22 +55,8 @@ def spoken(expression):
     """A Java string expression as text: literals kept, each computed operand as "…"; None if it has no literal."""
     if expression is None:
         return None
-    parts, literal, i, depth, begin = [], False, 0, 0, 0
-    pieces = []
-    while i < len(expression):  # split at top-level '+'
-        c = expression[i]
-        if c == '"':
-            i = skip_string(expression, i)
-            continue
-        if c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-        elif c == "+" and depth == 0:
-            pieces.append(expression[begin:i].strip())
-            begin = i + 1
-        i += 1
-    pieces.append(expression[begin:].strip())
+    parts, literal = [], False
+    pieces = split_top_level(expression, 0, "+")
     for piece in pieces:
         m = re.fullmatch(r'"((?:[^"\\]|\\.)*)"', piece)
         if m:

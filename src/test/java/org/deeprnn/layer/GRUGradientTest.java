@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeprnn.engine.Dl4jBatchGradient;
+import org.deeprnn.fixtures.GradientChecks;
 import org.deeprnn.train.CrossEntropy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -225,13 +226,7 @@ class GRUGradientTest {
         INDArray params = probe.params();
         double eps = 1e-5, maxRel = 0, maxAbs = 0;
         for (long i = 0; i < params.length(); i++) {
-            double p = params.getDouble(i);
-            params.putScalar(i, p + eps);
-            double up = CrossEntropy.fromState(probe, state, second);
-            params.putScalar(i, p - eps);
-            double down = CrossEntropy.fromState(probe, state, second);
-            params.putScalar(i, p);
-            double numeric = (up - down) / (2 * eps);
+            double numeric = GradientChecks.centralDifference(params, i, eps, () -> CrossEntropy.fromState(probe, state, second));
             maxRel = Math.max(maxRel, relativeError(analytic.getDouble(i), numeric));
             maxAbs = Math.max(maxAbs, Math.abs(analytic.getDouble(i) - numeric));
         }
